@@ -1,0 +1,10 @@
+export { type ClickHouse, DATABASE, openClickHouse } from "./clickhouse.ts";
+export { MIGRATIONS_DIR, type Migration, migrate, readMigrations } from "./migrate.ts";
+export {
+  durationMs,
+  type LoadOptions,
+  loadSettings,
+  type Settings,
+  SettingsError,
+  settingsSchema,
+} from "./settings.ts";

@@ -1,0 +1,44 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { EVENT_COLUMNS } from "@sightline/edge";
+import { afterAll, describe, expect, it } from "vitest";
+import { DATABASE, openClickHouse } from "./clickhouse.ts";
+import { migrate, readMigrations } from "./migrate.ts";
+import { loadSettings } from "./settings.ts";
+
+const dataDir = mkdtempSync(join(tmpdir(), "sl-migrate-"));
+const ch = openClickHouse(loadSettings({ cwd: dataDir, env: { SIGHTLINE_DATA_DIR: dataDir } }));
+
+afterAll(() => ch.close());
+
+describe("migrations on embedded ClickHouse", () => {
+  it("are numbered without gaps", () => {
+    const versions = readMigrations().map((m) => m.version);
+    expect(versions).toEqual(versions.map((_, i) => i + 1));
+  });
+
+  it("apply once and are recorded", async () => {
+    const first = await migrate(ch.client);
+    expect(first).toEqual(readMigrations().map((m) => m.name));
+    const second = await migrate(ch.client);
+    expect(second).toEqual([]);
+    const rs = await ch.client.query({
+      query: `SELECT count() AS n FROM ${DATABASE}.schema_migrations FINAL`,
+      format: "JSONEachRow",
+    });
+    expect(await rs.json()).toEqual([{ n: readMigrations().length }]);
+  });
+
+  it("create an events table whose columns are exactly the edge row fields", async () => {
+    await migrate(ch.client);
+    const rs = await ch.client.query({
+      query:
+        "SELECT name FROM system.columns WHERE database = {db:String} AND table = 'events' ORDER BY position",
+      query_params: { db: DATABASE },
+      format: "JSONEachRow",
+    });
+    const columns = (await rs.json<{ name: string }>()).map((r) => r.name);
+    expect(columns).toEqual([...EVENT_COLUMNS]);
+  });
+});

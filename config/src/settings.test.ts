@@ -1,0 +1,76 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { durationMs, loadSettings, SettingsError } from "./settings.ts";
+
+function dir(yaml?: string): string {
+  const d = mkdtempSync(join(tmpdir(), "sl-settings-"));
+  if (yaml !== undefined) writeFileSync(join(d, "sightline.yaml"), yaml);
+  return d;
+}
+
+describe("loadSettings", () => {
+  it("gives safe defaults without a file", () => {
+    const cwd = dir();
+    const s = loadSettings({ cwd, env: {} });
+    expect(s.configFile).toBeNull();
+    expect(s.server).toEqual({ host: "127.0.0.1", port: 8080, trustedProxies: [] });
+    expect(s.dataDir).toBe(join(cwd, "data"));
+    expect(s.spool.dir).toBe(join(cwd, "data", "spool"));
+    expect(s.clickhouse.url).toBe("");
+    expect(s.auth.jwtSecret).toBe("");
+  });
+
+  it("reads sightline.yaml and lets the environment override it", () => {
+    const cwd = dir("server:\n  port: 9000\n  host: 0.0.0.0\nshipper:\n  enabled: true\n");
+    const s = loadSettings({
+      cwd,
+      env: {
+        SIGHTLINE_SERVER_PORT: "9100",
+        SIGHTLINE_SHIPPER_ENABLED: "false",
+        SIGHTLINE_SERVER_TRUSTED_PROXIES: "10.0.0.0/8, 127.0.0.1",
+        SIGHTLINE_CLICKHOUSE_URL: "https://ch.internal:8443",
+        SIGHTLINE_DATA_DIR: "/var/lib/sightline",
+      },
+    });
+    expect(s.server.port).toBe(9100);
+    expect(s.server.host).toBe("0.0.0.0");
+    expect(s.shipper.enabled).toBe(false);
+    expect(s.server.trustedProxies).toEqual(["10.0.0.0/8", "127.0.0.1"]);
+    expect(s.clickhouse.url).toBe("https://ch.internal:8443");
+    expect(s.dataDir).toBe("/var/lib/sightline");
+  });
+
+  it("names the bad key and why, including the variable it came from", () => {
+    const cwd = dir("server:\n  port: 70000\n");
+    expect(() => loadSettings({ cwd, env: {} })).toThrow(/server\.port: .*65535/);
+    expect(() => loadSettings({ cwd: dir(), env: { SIGHTLINE_SERVER_PORT: "eighty" } })).toThrow(
+      /server\.port \(from SIGHTLINE_SERVER_PORT\): .*number/,
+    );
+    expect(() =>
+      loadSettings({ cwd: dir(), env: { SIGHTLINE_CLICKHOUSE_URL: "ftp://x" } }),
+    ).toThrow(/clickhouse\.url .*http/);
+    expect(() => loadSettings({ cwd: dir(), env: { SIGHTLINE_AUTH_JWT_SECRET: "short" } })).toThrow(
+      /auth\.jwtSecret .*32 characters/,
+    );
+  });
+
+  it("refuses unknown keys, naming them", () => {
+    const cwd = dir("server:\n  prot: 80\n");
+    expect(() => loadSettings({ cwd, env: {} })).toThrow(SettingsError);
+    expect(() => loadSettings({ cwd, env: {} })).toThrow(/server\.prot: is not a known setting/);
+  });
+
+  it("refuses a config file that is missing when named explicitly", () => {
+    expect(() => loadSettings({ cwd: dir(), env: { SIGHTLINE_CONFIG: "nope.yaml" } })).toThrow(
+      /Cannot read config file .*nope\.yaml/,
+    );
+  });
+
+  it("parses durations", () => {
+    expect(durationMs("30m")).toBe(1_800_000);
+    expect(durationMs("12h")).toBe(43_200_000);
+    expect(durationMs("7d")).toBe(604_800_000);
+  });
+});

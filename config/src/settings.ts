@@ -1,0 +1,216 @@
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { parse as parseYaml } from "yaml";
+import { z } from "zod";
+
+const byteSize = z.number().int().positive();
+
+/** Every setting, its type and default. config/sightline.example.yaml documents each one. */
+export const settingsSchema = z.strictObject({
+  dataDir: z.string().min(1).default("./data"),
+  server: z
+    .strictObject({
+      host: z.string().min(1).default("127.0.0.1"),
+      port: z.number().int().min(0).max(65535).default(8080),
+      /** Peers whose X-Forwarded-For / X-Real-IP are believed (exact IPs or CIDRs). */
+      trustedProxies: z.array(z.string().min(1)).default([]),
+    })
+    .prefault({}),
+  clickhouse: z
+    .strictObject({
+      /** Empty: embedded chDB under `<dataDir>/clickhouse`. Otherwise an http(s) server URL. */
+      url: z
+        .union([
+          z.literal(""),
+          z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" }),
+        ])
+        .default(""),
+      user: z.string().default("default"),
+      password: z.string().default(""),
+      requestTimeoutMs: z.number().int().positive().default(30_000),
+    })
+    .prefault({}),
+  auth: z
+    .strictObject({
+      /** Empty: generated once and kept in `<dataDir>/secrets/jwt-secret` (all-in-one mode). */
+      jwtSecret: z
+        .union([z.literal(""), z.string().min(32, "must be at least 32 characters")])
+        .default(""),
+      tokenTtl: z
+        .string()
+        .regex(/^\d+[smhd]$/, "must be a duration such as 30m, 12h or 7d")
+        .default("12h"),
+    })
+    .prefault({}),
+  admin: z
+    .strictObject({
+      /** With password: creates the first admin at first start, instead of a setup token. */
+      email: z.union([z.literal(""), z.email("must be an email address")]).default(""),
+      password: z
+        .union([z.literal(""), z.string().min(12, "must be at least 12 characters")])
+        .default(""),
+    })
+    .prefault({}),
+  spool: z
+    .strictObject({
+      /** Empty: `<dataDir>/spool`. */
+      dir: z.string().default(""),
+      maxFileBytes: byteSize.default(64 * 1024 * 1024),
+      fsync: z.enum(["none", "interval", "batch"]).default("batch"),
+    })
+    .prefault({}),
+  shipper: z
+    .strictObject({
+      /** Off on nodes where Vector ships the spool instead. */
+      enabled: z.boolean().default(true),
+      batchRows: z.number().int().positive().default(50_000),
+      batchBytes: byteSize.default(32 * 1024 * 1024),
+      intervalMs: z.number().int().positive().default(250),
+    })
+    .prefault({}),
+});
+
+export type Settings = z.infer<typeof settingsSchema>;
+
+export class SettingsError extends Error {
+  override name = "SettingsError";
+}
+
+const ENV_PREFIX = "SIGHTLINE_";
+
+function envName(path: readonly string[]): string {
+  return (
+    ENV_PREFIX + path.map((p) => p.replace(/([a-z])([A-Z])/g, "$1_$2").toUpperCase()).join("_")
+  );
+}
+
+type Shape = Record<string, z.ZodType>;
+
+function shapeOf(schema: z.ZodType): Shape | undefined {
+  let inner: z.ZodType = schema;
+  // Peel defaults to reach the object underneath.
+  while ("def" in inner && (inner.def.type === "default" || inner.def.type === "prefault")) {
+    inner = (inner.def as unknown as { innerType: z.ZodType }).innerType;
+  }
+  return inner instanceof z.ZodObject ? (inner.shape as Shape) : undefined;
+}
+
+/** The type underneath defaults, so env strings can be coerced to it. */
+function baseType(schema: z.ZodType): string {
+  let inner: z.ZodType = schema;
+  while ("def" in inner && (inner.def.type === "default" || inner.def.type === "prefault")) {
+    inner = (inner.def as unknown as { innerType: z.ZodType }).innerType;
+  }
+  return inner.def.type;
+}
+
+function fromEnv(raw: string, type: string): unknown {
+  if (type === "array") {
+    return raw
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean);
+  }
+  if (type === "number")
+    return raw.trim() !== "" && Number.isFinite(Number(raw)) ? Number(raw) : raw;
+  if (type === "boolean") {
+    if (/^(true|1|yes|on)$/i.test(raw)) return true;
+    if (/^(false|0|no|off)$/i.test(raw)) return false;
+  }
+  return raw;
+}
+
+/** Environment variables named after each key (`server.port` → `SIGHTLINE_SERVER_PORT`) override the file. */
+function applyEnv(
+  target: Record<string, unknown>,
+  shape: Shape,
+  env: NodeJS.ProcessEnv,
+  sources: Map<string, string>,
+  path: string[] = [],
+): void {
+  for (const [key, schema] of Object.entries(shape)) {
+    const here = [...path, key];
+    const nested = shapeOf(schema);
+    if (nested) {
+      const current = target[key];
+      const child =
+        current && typeof current === "object" && !Array.isArray(current)
+          ? (current as Record<string, unknown>)
+          : {};
+      applyEnv(child, nested, env, sources, here);
+      if (Object.keys(child).length > 0 || current !== undefined) target[key] = child;
+      continue;
+    }
+    const name = envName(here);
+    const raw = env[name];
+    if (raw === undefined) continue;
+    sources.set(here.join("."), name);
+    target[key] = fromEnv(raw, baseType(schema));
+  }
+}
+
+export interface LoadOptions {
+  /** Path to sightline.yaml; defaults to $SIGHTLINE_CONFIG, then ./sightline.yaml when present. */
+  file?: string;
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+}
+
+/** Reads sightline.yaml and the environment, and validates the result; throws SettingsError naming the bad key. */
+export function loadSettings(options: LoadOptions = {}): Settings & { configFile: string | null } {
+  const env = options.env ?? process.env;
+  const cwd = options.cwd ?? process.cwd();
+  const explicit = options.file ?? env.SIGHTLINE_CONFIG;
+  const file = resolve(cwd, explicit ?? "sightline.yaml");
+  let raw: unknown = {};
+  let configFile: string | null = null;
+  try {
+    const text = readFileSync(file, "utf8");
+    configFile = file;
+    raw = parseYaml(text) ?? {};
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== "ENOENT" || explicit !== undefined) {
+      throw new SettingsError(
+        `Cannot read config file ${file}: ${code === "ENOENT" ? "no such file" : (error as Error).message}`,
+      );
+    }
+  }
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+    throw new SettingsError(`Config file ${file} must hold a YAML mapping of settings`);
+  }
+  const merged = structuredClone(raw) as Record<string, unknown>;
+  const sources = new Map<string, string>();
+  applyEnv(merged, settingsSchema.shape as Shape, env, sources);
+
+  const result = settingsSchema.safeParse(merged);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => {
+      const key =
+        issue.code === "unrecognized_keys"
+          ? [...issue.path, ...issue.keys].join(".")
+          : issue.path.join(".");
+      const from = sources.get(key);
+      const why = issue.code === "unrecognized_keys" ? "is not a known setting" : issue.message;
+      return `  ${key}${from ? ` (from ${from})` : ""}: ${why}`;
+    });
+    throw new SettingsError(
+      `Invalid settings${configFile ? ` in ${configFile}` : ""}:\n${lines.join("\n")}`,
+    );
+  }
+  const settings = result.data;
+  settings.dataDir = resolve(cwd, settings.dataDir);
+  settings.spool.dir = settings.spool.dir
+    ? resolve(cwd, settings.spool.dir)
+    : resolve(settings.dataDir, "spool");
+  return { ...settings, configFile };
+}
+
+/** Milliseconds in a duration such as `30m`, `12h` or `7d`. */
+export function durationMs(text: string): number {
+  const unit = text.at(-1);
+  const n = Number(text.slice(0, -1));
+  const scale =
+    unit === "s" ? 1_000 : unit === "m" ? 60_000 : unit === "h" ? 3_600_000 : 86_400_000;
+  return n * scale;
+}

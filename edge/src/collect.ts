@@ -1,0 +1,166 @@
+import { channelOf } from "./channel.ts";
+import { cookielessVisitorId, type SaltStore, utcDay } from "./hash.ts";
+import { LIMITS } from "./limits.ts";
+import { type EventRow, formatTimestamp } from "./row.ts";
+import { type WireEvent, wireBatchSchema, wireEventSchema } from "./schema.ts";
+import { originAllowed, type SiteDirectory } from "./sites.ts";
+import { splitPageUrl, splitReferrer } from "./url.ts";
+import { parseUserAgent } from "./useragent.ts";
+
+export interface CollectInput {
+  /** The raw request body (text/plain JSON). */
+  body: string;
+  /** The client address, already resolved through trusted proxies. Never stored. */
+  ip: string;
+  userAgent: string;
+  /** The Origin header, when the browser sent one. */
+  origin: string | null;
+  /** Server receive time in epoch ms. */
+  now: number;
+}
+
+export interface CollectDeps {
+  salts: SaltStore;
+  sites: SiteDirectory;
+}
+
+export type RejectCounts = Record<string, number>;
+
+export type CollectResult =
+  | { ok: true; rows: EventRow[]; rejected: RejectCounts }
+  | { ok: false; status: 400 | 403 | 413; code: string; message: string; rejected: RejectCounts };
+
+const FIELD_NAMES: Record<string, string> = {
+  i: "event_id",
+  n: "name",
+  t: "timestamp",
+  u: "url",
+  r: "referrer",
+  v: "visitor_id",
+  x: "session_id",
+  w: "user_id",
+  l: "language",
+  p: "props",
+};
+
+function fail(
+  status: 400 | 403 | 413,
+  code: string,
+  message: string,
+  rejected: RejectCounts = {},
+): CollectResult {
+  return { ok: false, status, code, message, rejected };
+}
+
+function count(rejected: RejectCounts, reason: string): void {
+  rejected[reason] = (rejected[reason] ?? 0) + 1;
+}
+
+function byteLength(text: string): number {
+  return new TextEncoder().encode(text).byteLength;
+}
+
+/**
+ * The collector core: checks one ingest batch and turns its good events into rows.
+ * Bad events are counted by reason and dropped; the rest of the batch is kept.
+ */
+export async function collect(input: CollectInput, deps: CollectDeps): Promise<CollectResult> {
+  if (input.body.length > LIMITS.bodyBytes || byteLength(input.body) > LIMITS.bodyBytes) {
+    return fail(413, "BODY_TOO_LARGE", `body is larger than ${LIMITS.bodyBytes} bytes`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(input.body);
+  } catch {
+    return fail(400, "MALFORMED_BODY", "body is not valid JSON");
+  }
+  const batch = wireBatchSchema.safeParse(json);
+  if (!batch.success) {
+    const issue = batch.error.issues[0];
+    const where = issue?.path.length ? issue.path.join(".") : "body";
+    return fail(400, "INVALID_BATCH", `${where}: ${issue?.message ?? "invalid batch"}`);
+  }
+  const { s: siteId, sv: trackerVersion = "", e: rawEvents } = batch.data;
+
+  const site = await deps.sites.get(siteId);
+  if (!site) return fail(403, "UNKNOWN_SITE", `unknown site "${siteId}"`);
+  if (input.origin !== null && input.origin !== "null" && !originAllowed(site, input.origin)) {
+    return fail(403, "ORIGIN_NOT_ALLOWED", "origin is not one of the site's domains");
+  }
+
+  const rejected: RejectCounts = {};
+  const events: WireEvent[] = [];
+  for (const raw of rawEvents) {
+    const parsed = wireEventSchema.safeParse(raw);
+    if (parsed.success) {
+      events.push(parsed.data);
+      continue;
+    }
+    const key = String(parsed.error.issues[0]?.path[0] ?? "");
+    count(rejected, `invalid_${FIELD_NAMES[key] ?? "event"}`);
+  }
+
+  const salt = await deps.salts.saltFor(utcDay(input.now));
+  const device = parseUserAgent(input.userAgent);
+  const ts = formatTimestamp(input.now);
+  let ipVisitor: string | undefined;
+  const rows: EventRow[] = [];
+
+  for (const event of events) {
+    if (event.t < input.now - LIMITS.maxEventAgeMs || event.t > input.now + LIMITS.maxClockSkewMs) {
+      count(rejected, "timestamp_out_of_range");
+      continue;
+    }
+    const page = splitPageUrl(event.u);
+    if (!page) {
+      count(rejected, "invalid_url");
+      continue;
+    }
+    const ref = splitReferrer(event.r);
+    ipVisitor ??= event.v
+      ? undefined
+      : await cookielessVisitorId(salt, siteId, input.ip, input.userAgent);
+    const visitorId = event.v ?? ipVisitor ?? "";
+    const props: Record<string, string> = {};
+    for (const [key, value] of Object.entries(event.p ?? {})) props[key] = String(value);
+
+    rows.push({
+      event_id: event.i,
+      site_id: siteId,
+      ts,
+      client_ts: formatTimestamp(event.t),
+      name: event.n,
+      visitor_id: visitorId,
+      session_id: event.x ?? visitorId,
+      user_id: event.w ?? "",
+      hostname: page.hostname,
+      pathname: page.pathname,
+      query: page.query,
+      referrer: ref.domain === page.hostname.replace(/^www\./, "") ? "" : ref.referrer,
+      referrer_domain: ref.domain === page.hostname.replace(/^www\./, "") ? "" : ref.domain,
+      channel: channelOf({
+        referrerDomain: ref.domain,
+        pageHostname: page.hostname,
+        params: page.params,
+      }),
+      utm_source: page.params.get("utm_source") ?? "",
+      utm_medium: page.params.get("utm_medium") ?? "",
+      utm_campaign: page.params.get("utm_campaign") ?? "",
+      utm_term: page.params.get("utm_term") ?? "",
+      utm_content: page.params.get("utm_content") ?? "",
+      country: "",
+      region: "",
+      city: "",
+      ...device,
+      language: event.l ?? "",
+      props,
+      tracker_version: trackerVersion,
+    });
+  }
+
+  if (rows.length === 0) {
+    const reasons = Object.keys(rejected).join(", ");
+    return fail(400, "NO_VALID_EVENTS", `no event in the batch was valid (${reasons})`, rejected);
+  }
+  return { ok: true, rows, rejected };
+}

@@ -1,0 +1,43 @@
+import { z } from "zod";
+import { LIMITS } from "./limits.ts";
+
+/**
+ * The tracker's wire format. Keys are one letter to keep the tracker small:
+ * see tracker/README.md for the meaning of each.
+ */
+const propValue = z.union([
+  z.string().max(LIMITS.propValueLength),
+  z.number().finite(),
+  z.boolean(),
+]);
+
+export const wireEventSchema = z.strictObject({
+  i: z.string().min(8).max(LIMITS.idLength),
+  n: z
+    .string()
+    .min(1)
+    .max(LIMITS.nameLength)
+    .regex(/^[\w.:-]+$/, "event name may hold letters, digits, _ . : - only"),
+  t: z.number().int().nonnegative(),
+  u: z.string().max(LIMITS.urlLength),
+  r: z.string().max(LIMITS.urlLength).optional(),
+  v: z.string().min(1).max(LIMITS.idLength).optional(),
+  x: z.string().min(1).max(LIMITS.idLength).optional(),
+  w: z.string().min(1).max(LIMITS.idLength).optional(),
+  l: z.string().max(35).optional(),
+  p: z
+    .record(z.string().min(1).max(LIMITS.propKeyLength), propValue)
+    .refine((p) => Object.keys(p).length <= LIMITS.propCount, {
+      message: `at most ${LIMITS.propCount} properties`,
+    })
+    .optional(),
+});
+export type WireEvent = z.infer<typeof wireEventSchema>;
+
+/** The batch envelope; events are checked one by one so good ones survive bad neighbours. */
+export const wireBatchSchema = z.strictObject({
+  s: z.string().min(1).max(253),
+  sv: z.string().max(16).optional(),
+  e: z.array(z.unknown()).min(1).max(LIMITS.eventsPerBatch),
+});
+export type WireBatch = z.infer<typeof wireBatchSchema>;

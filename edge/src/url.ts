@@ -1,0 +1,58 @@
+/** Query keys that carry attribution; everything else is dropped before storage. */
+const KEPT_QUERY_KEYS = new Set([
+  "utm_source",
+  "utm_medium",
+  "utm_campaign",
+  "utm_term",
+  "utm_content",
+  "gclid",
+  "gbraid",
+  "wbraid",
+  "fbclid",
+  "msclkid",
+  "ttclid",
+  "twclid",
+  "li_fat_id",
+  "ref",
+]);
+
+export interface PageParts {
+  hostname: string;
+  pathname: string;
+  query: string;
+  params: URLSearchParams;
+}
+
+/** Splits a page URL, keeping only allowlisted query keys. Returns null when it is not an http(s) URL. */
+export function splitPageUrl(raw: string): PageParts | null {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return null;
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") return null;
+  const params = new URLSearchParams();
+  for (const [key, value] of url.searchParams) {
+    if (KEPT_QUERY_KEYS.has(key.toLowerCase())) params.append(key.toLowerCase(), value);
+  }
+  return {
+    hostname: url.hostname.toLowerCase(),
+    pathname: url.pathname || "/",
+    query: params.toString(),
+    params,
+  };
+}
+
+/** The referrer without its query string or fragment, and its host without `www.`. */
+export function splitReferrer(raw: string | undefined): { referrer: string; domain: string } {
+  if (!raw) return { referrer: "", domain: "" };
+  try {
+    const url = new URL(raw);
+    if (url.protocol !== "http:" && url.protocol !== "https:") return { referrer: "", domain: "" };
+    const domain = url.hostname.toLowerCase().replace(/^www\./, "");
+    return { referrer: `${url.protocol}//${url.host}${url.pathname}`, domain };
+  } catch {
+    return { referrer: "", domain: "" };
+  }
+}
