@@ -56,6 +56,8 @@ export const settingsSchema = z.strictObject({
       /** Empty: `<dataDir>/spool`. */
       dir: z.string().default(""),
       maxFileBytes: byteSize.default(64 * 1024 * 1024),
+      /** A spool file is closed after this long even when small, so shipped files can be removed. */
+      maxFileAgeSeconds: z.number().int().positive().default(600),
       fsync: z.enum(["none", "interval", "batch"]).default("batch"),
     })
     .prefault({}),
