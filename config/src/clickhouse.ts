@@ -9,8 +9,21 @@ type ClientConnection = NonNullable<NonNullable<Parameters<typeof createClient>[
 /** Every table Sightline owns lives in this database. */
 export const DATABASE = "sightline";
 
+/** Limits for every query that serves a report; readonly last, since it forbids later changes. */
+export const READ_SETTINGS = {
+  max_execution_time: 15,
+  max_result_rows: "200000",
+  result_overflow_mode: "throw",
+  readonly: "1",
+} as const;
+
+export type QueryParams = Record<string, string | number | boolean | readonly string[]>;
+
 export interface ClickHouse {
+  /** For schema changes and inserts. Never give it text built from client input. */
   client: ClickHouseClient;
+  /** Runs one read-only SELECT with bound parameters and the limits above; returns its rows. */
+  read<T>(query: string, params?: QueryParams): Promise<T[]>;
   /** `embedded` (chDB in this process) or `server` (a ClickHouse URL). */
   mode: "embedded" | "server";
   close(): Promise<void>;
@@ -30,12 +43,45 @@ export function openClickHouse(settings: Pick<Settings, "clickhouse" | "dataDir"
       request_timeout: requestTimeoutMs,
       clickhouse_settings: { output_format_json_quote_64bit_integers: 0 },
     });
-    return { client, mode: "server", close: () => client.close() };
+    const read = async <T>(query: string, params: QueryParams = {}) => {
+      const rs = await client.query({
+        query,
+        query_params: params,
+        format: "JSONEachRow",
+        clickhouse_settings: READ_SETTINGS,
+      });
+      return rs.json<T>();
+    };
+    return { client, read, mode: "server", close: () => client.close() };
   }
   const path = join(settings.dataDir, "clickhouse");
   mkdirSync(path, { recursive: true });
   // chdb types the connection against its own copy of @clickhouse/client-common; the runtime contract is the same.
-  const connection = createChdbConnection({ path }) as unknown as ClientConnection;
-  const client = createClient({ connection });
-  return { client, mode: "embedded", close: () => client.close() };
+  const embedded = () =>
+    createClient({ connection: createChdbConnection({ path }) as unknown as ClientConnection });
+  const client = embedded();
+  // An embedded session keeps SET values, so the reader gets its own session that is made
+  // read-only once, before its first query, and can never be made writable again.
+  const reader = embedded();
+  let readerReady: Promise<unknown> | null = null;
+  const read = async <T>(query: string, params: QueryParams = {}) => {
+    readerReady ??= reader
+      .command({ query: "SELECT 1", clickhouse_settings: READ_SETTINGS })
+      .catch((error: unknown) => {
+        readerReady = null;
+        throw error;
+      });
+    await readerReady;
+    const rs = await reader.query({ query, query_params: params, format: "JSONEachRow" });
+    return rs.json<T>();
+  };
+  return {
+    client,
+    read,
+    mode: "embedded",
+    close: async () => {
+      await reader.close();
+      await client.close();
+    },
+  };
 }

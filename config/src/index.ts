@@ -1,4 +1,10 @@
-export { type ClickHouse, DATABASE, openClickHouse } from "./clickhouse.ts";
+export {
+  type ClickHouse,
+  DATABASE,
+  openClickHouse,
+  type QueryParams,
+  READ_SETTINGS,
+} from "./clickhouse.ts";
 export { MIGRATIONS_DIR, type Migration, migrate, readMigrations } from "./migrate.ts";
 export {
   durationMs,

@@ -41,4 +41,25 @@ describe("migrations on embedded ClickHouse", () => {
     const columns = (await rs.json<{ name: string }>()).map((r) => r.name);
     expect(columns).toEqual([...EVENT_COLUMNS]);
   });
+
+  it("serves reads from a read-only session that refuses writes and extra statements", async () => {
+    await migrate(ch.client);
+    const rows = await ch.read<{ n: number }>(
+      "SELECT count() AS n FROM sightline.events WHERE site_id = {site:String}",
+      {
+        site: "x'; DROP TABLE sightline.events; --",
+      },
+    );
+    expect(rows).toEqual([{ n: 0 }]);
+    await expect(ch.read("INSERT INTO sightline.events (event_id) VALUES ('x')")).rejects.toThrow(
+      /readonly/i,
+    );
+    await expect(ch.read("SELECT 1; DROP TABLE sightline.events")).rejects.toThrow(/readonly/i);
+    const still = await ch.client.query({
+      query:
+        "SELECT count() AS n FROM system.tables WHERE database = 'sightline' AND name = 'events'",
+      format: "JSONEachRow",
+    });
+    expect(await still.json()).toEqual([{ n: 1 }]);
+  });
 });
