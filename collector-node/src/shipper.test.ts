@@ -72,10 +72,12 @@ async function counts(): Promise<{ rows: number; ids: number }> {
   return { rows: Number(r?.rows), ids: Number(r?.ids) };
 }
 
+const shipperSession = ch.session();
+
 function shipper(overrides: Partial<ConstructorParameters<typeof Shipper>[0]> = {}) {
   return new Shipper({
     spoolDir,
-    client: ch.client,
+    client: shipperSession,
     batchRows: 1000,
     batchBytes: 1 << 20,
     intervalMs: 50,
@@ -129,7 +131,7 @@ describe("Shipper into embedded ClickHouse", () => {
   it("keeps the spool and retries while ClickHouse refuses (outage simulated by a client double), then delivers everything", async () => {
     writeFileSync(join(spoolDir, "events-a.ndjson"), rows("a", 5));
     let refuse = 2;
-    const flaky = new Proxy(ch.client, {
+    const flaky = new Proxy(shipperSession, {
       get(target, prop, receiver) {
         if (prop === "exec" && refuse > 0) {
           return async () => {

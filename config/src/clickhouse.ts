@@ -22,6 +22,11 @@ export type QueryParams = Record<string, string | number | boolean | readonly st
 export interface ClickHouse {
   /** For schema changes and inserts. Never give it text built from client input. */
   client: ClickHouseClient;
+  /**
+   * A client with a session of its own. Embedded chDB keeps every SET of a session, so settings
+   * such as `insert_deduplication_token` would leak into later inserts of a shared client.
+   */
+  session(): ClickHouseClient;
   /** Runs one read-only SELECT with bound parameters and the limits above; returns its rows. */
   read<T>(query: string, params?: QueryParams): Promise<T[]>;
   /** `embedded` (chDB in this process) or `server` (a ClickHouse URL). */
@@ -52,7 +57,8 @@ export function openClickHouse(settings: Pick<Settings, "clickhouse" | "dataDir"
       });
       return rs.json<T>();
     };
-    return { client, read, mode: "server", close: () => client.close() };
+    // Over HTTP every request stands alone, so one client serves every purpose.
+    return { client, read, session: () => client, mode: "server", close: () => client.close() };
   }
   const path = join(settings.dataDir, "clickhouse");
   mkdirSync(path, { recursive: true });
@@ -62,26 +68,41 @@ export function openClickHouse(settings: Pick<Settings, "clickhouse" | "dataDir"
   const client = embedded();
   // An embedded session keeps SET values, so the reader gets its own session that is made
   // read-only once, before its first query, and can never be made writable again.
-  const reader = embedded();
-  let readerReady: Promise<unknown> | null = null;
-  const read = async <T>(query: string, params: QueryParams = {}) => {
-    readerReady ??= reader
-      .command({ query: "SELECT 1", clickhouse_settings: READ_SETTINGS })
-      .catch((error: unknown) => {
-        readerReady = null;
-        throw error;
-      });
-    await readerReady;
-    const rs = await reader.query({ query, query_params: params, format: "JSONEachRow" });
-    return rs.json<T>();
+  let reader: { client: ClickHouseClient; ready: Promise<unknown> } | null = null;
+  const openReader = () => {
+    const own = embedded();
+    return {
+      client: own,
+      ready: own.command({ query: "SELECT 1", clickhouse_settings: READ_SETTINGS }),
+    };
   };
+  const read = async <T>(query: string, params: QueryParams = {}) => {
+    if (!reader) reader = openReader();
+    const current = reader;
+    try {
+      await current.ready;
+      const rs = await current.client.query({ query, query_params: params, format: "JSONEachRow" });
+      return await rs.json<T>();
+    } catch (error) {
+      // A failed query can leave partial output in an embedded session; never reuse it.
+      if (reader === current) reader = null;
+      await current.client.close().catch(() => {});
+      throw error;
+    }
+  };
+  const sessions: ClickHouseClient[] = [client];
   return {
     client,
     read,
+    session: () => {
+      const own = embedded();
+      sessions.push(own);
+      return own;
+    },
     mode: "embedded",
     close: async () => {
-      await reader.close();
-      await client.close();
+      if (reader) await reader.client.close();
+      for (const s of sessions.reverse()) await s.close();
     },
   };
 }

@@ -62,4 +62,26 @@ describe("migrations on embedded ClickHouse", () => {
     });
     expect(await still.json()).toEqual([{ n: 1 }]);
   });
+
+  it("keeps a session's insert settings out of other sessions", async () => {
+    await migrate(ch.client);
+    const shipper = ch.session();
+    const row = (id: string) => [
+      { event_id: id, site_id: "isolation", ts: "2026-01-01 00:00:00.000" },
+    ];
+    const insert = (client: typeof shipper, id: string, token?: string) =>
+      client.insert({
+        table: `${DATABASE}.events`,
+        values: row(id),
+        format: "JSONEachRow",
+        clickhouse_settings: token ? { insert_deduplication_token: token } : {},
+      });
+    await insert(shipper, "with-token", "token-1");
+    await insert(ch.client, "plain-1");
+    await insert(ch.client, "plain-2");
+    const rows = await ch.read<{ event_id: string }>(
+      `SELECT event_id FROM ${DATABASE}.events WHERE site_id = 'isolation' ORDER BY event_id`,
+    );
+    expect(rows.map((r) => r.event_id)).toEqual(["plain-1", "plain-2", "with-token"]);
+  });
 });
