@@ -1,0 +1,21 @@
+import type { Win } from "./win.ts";
+
+/**
+ * Calls `onNavigate` after History API navigations: every pushState and popstate, and
+ * replaceState only when it changes the path (routers use it to tidy query strings and state).
+ */
+export function watchHistory(w: Win, onNavigate: () => void): void {
+  const h = w.history;
+  const push = h.pushState;
+  const replace = h.replaceState;
+  h.pushState = function (this: History, ...args: Parameters<History["pushState"]>) {
+    push.apply(this, args);
+    onNavigate();
+  };
+  h.replaceState = function (this: History, ...args: Parameters<History["replaceState"]>) {
+    const path = w.location.pathname;
+    replace.apply(this, args);
+    if (w.location.pathname !== path) onNavigate();
+  };
+  w.addEventListener("popstate", onNavigate);
+}
