@@ -1,0 +1,56 @@
+// The JWT lives in localStorage so a reload keeps the session. Listeners let the
+// UI react when the client drops the token (a 401) or another tab signs out.
+
+export const TOKEN_KEY = "sightline.token";
+
+type Listener = () => void;
+const listeners = new Set<Listener>();
+
+// Used only when localStorage throws (some privacy modes); the session then lasts one page load.
+let memoryToken: string | null = null;
+
+export function getToken(): string | null {
+  try {
+    return window.localStorage.getItem(TOKEN_KEY);
+  } catch {
+    return memoryToken;
+  }
+}
+
+export function setToken(token: string): void {
+  write(token);
+}
+
+export function clearToken(): void {
+  write(null);
+}
+
+export function subscribeToken(listener: Listener): () => void {
+  listeners.add(listener);
+  return () => {
+    listeners.delete(listener);
+  };
+}
+
+function write(token: string | null): void {
+  if (getToken() === token) return;
+  memoryToken = token;
+  try {
+    if (token === null) window.localStorage.removeItem(TOKEN_KEY);
+    else window.localStorage.setItem(TOKEN_KEY, token);
+  } catch {
+    // Storage unavailable: memoryToken already holds the value.
+  }
+  notify();
+}
+
+function notify(): void {
+  for (const listener of listeners) listener();
+}
+
+// Another tab signing in or out changes the same key; follow it.
+if (typeof window !== "undefined") {
+  window.addEventListener("storage", (event) => {
+    if (event.key === TOKEN_KEY || event.key === null) notify();
+  });
+}
