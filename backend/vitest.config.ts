@@ -4,5 +4,9 @@ export default defineConfig({
   test: {
     name: "backend",
     include: ["src/**/*.test.ts"],
+    // chDB binds one data folder per process: every test file gets its own process.
+    pool: "forks",
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
   },
 });

@@ -1,0 +1,86 @@
+import { join } from "node:path";
+import fastifyStatic from "@fastify/static";
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import Fastify, { type FastifyError, type FastifyServerOptions } from "fastify";
+import { authPlugin } from "./auth/plugin.ts";
+import type { AppContext } from "./context.ts";
+import { ApiError } from "./errors.ts";
+import { authRoutes } from "./routes/auth.ts";
+import { ingestRoutes } from "./routes/ingest.ts";
+import { siteRoutes } from "./routes/sites.ts";
+import { statsRoutes } from "./routes/stats.ts";
+
+/** The whole HTTP surface: ingest under /sl, the API under /api/v1, the dashboard at /. */
+export async function buildApp(ctx: AppContext, options: FastifyServerOptions = {}) {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: "array", allErrors: false } },
+    ...options,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.setErrorHandler((error: FastifyError | ApiError, request, reply) => {
+    if (error instanceof ApiError) {
+      return reply.code(error.statusCode).send({
+        statusCode: error.statusCode,
+        code: error.code,
+        error: error.code,
+        message: error.message,
+      });
+    }
+    const status = error.statusCode ?? 500;
+    if (error.validation) {
+      return reply.code(400).send({
+        statusCode: 400,
+        code: "VALIDATION_FAILED",
+        error: "Bad Request",
+        message: error.message,
+      });
+    }
+    if (status < 500) {
+      return reply.code(status).send({
+        statusCode: status,
+        code: error.code ?? "BAD_REQUEST",
+        error: "Bad Request",
+        message: error.message,
+      });
+    }
+    request.log.error(error);
+    return reply.code(500).send({
+      statusCode: 500,
+      code: "INTERNAL",
+      error: "Internal Server Error",
+      message: "Something went wrong on our side; the server log has the details",
+    });
+  });
+
+  await app.register(authPlugin, { secret: ctx.jwtSecret, tokenTtl: ctx.settings.auth.tokenTtl });
+  await app.register(ingestRoutes, { prefix: "/sl", ctx });
+  await app.register(
+    async (api) => {
+      await api.register(authRoutes, { ctx });
+      await api.register(siteRoutes, { ctx });
+      await api.register(statsRoutes, { ctx });
+    },
+    { prefix: "/api/v1" },
+  );
+
+  await app.register(fastifyStatic, {
+    root: ctx.frontendDir,
+    wildcard: false,
+    index: "index.html",
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split("?")[0] ?? "";
+    if (request.method === "GET" && !path.startsWith("/api/") && !path.startsWith("/sl/")) {
+      // Client-side routes of the dashboard all load the same page.
+      return reply.sendFile("index.html", join(ctx.frontendDir));
+    }
+    return reply.code(404).send({
+      statusCode: 404,
+      code: "NOT_FOUND",
+      error: "Not Found",
+      message: `No route ${request.method} ${path}`,
+    });
+  });
+  return app;
+}

@@ -1,0 +1,20 @@
+import type { TrackerAsset } from "@sightline/collector-node";
+import type { ClickHouse, Settings } from "@sightline/config";
+import type { SaltStore } from "@sightline/edge";
+import type { SetupToken } from "./auth/setup-token.ts";
+import type { MetaStore } from "./store/store.ts";
+
+/** What the routes need from the running stack. */
+export interface AppContext {
+  settings: Settings;
+  ch: Pick<ClickHouse, "read">;
+  store: MetaStore;
+  jwtSecret: string;
+  setupToken: SetupToken;
+  salts: SaltStore;
+  /** Appends NDJSON lines to the spool; resolves after the write. */
+  appendToSpool(lines: string): Promise<void>;
+  tracker: TrackerAsset;
+  /** The built dashboard (frontend/dist). */
+  frontendDir: string;
+}

@@ -1,0 +1,110 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { gunzipSync } from "node:zlib";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { adminEnv, login, pageview, testStack } from "../testing/stack.ts";
+
+let stack: Awaited<ReturnType<typeof testStack>>;
+let spoolDir: string;
+
+beforeAll(async () => {
+  // The shipper is off so the spool shows exactly what ingest wrote.
+  stack = await testStack({ ...adminEnv(), SIGHTLINE_SHIPPER_ENABLED: "false" });
+  spoolDir = join(stack.dataDir, "spool");
+  const token = await login(stack);
+  const created = await stack.app.inject({
+    method: "POST",
+    url: "/api/v1/sites",
+    headers: { authorization: `Bearer ${token}` },
+    payload: { id: "example.com", domains: ["example.com"] },
+  });
+  expect(created.statusCode).toBe(201);
+});
+afterAll(() => stack.close());
+
+function spoolLines(): Record<string, unknown>[] {
+  return readdirSync(spoolDir)
+    .filter((f) => f.endsWith(".ndjson"))
+    .flatMap((f) => readFileSync(join(spoolDir, f), "utf8").split("\n").filter(Boolean))
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+const post = (body: string, headers: Record<string, string> = {}) =>
+  stack.app.inject({
+    method: "POST",
+    url: "/sl/e",
+    payload: body,
+    headers: {
+      "content-type": "text/plain;charset=UTF-8",
+      "user-agent": "Mozilla/5.0 Firefox/140.0",
+      ...headers,
+    },
+    remoteAddress: "198.51.100.23",
+  });
+
+describe("POST /sl/e", () => {
+  it("answers 400 to a malformed body and writes nothing", async () => {
+    const before = spoolLines().length;
+    const res = await post("{oops");
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toEqual({
+      status: 400,
+      code: "MALFORMED_BODY",
+      error: "body is not valid JSON",
+    });
+    expect(spoolLines()).toHaveLength(before);
+  });
+
+  it("answers 204 after the event is in the spool, with no raw IP anywhere", async () => {
+    const res = await post(
+      JSON.stringify({ s: "example.com", sv: "1", e: [pageview("ingest-ok-1")] }),
+      {
+        origin: "https://example.com",
+      },
+    );
+    expect(res.statusCode).toBe(204);
+    expect(res.headers["access-control-allow-origin"]).toBe("https://example.com");
+    const line = spoolLines().find((l) => l.event_id === "ingest-ok-1");
+    expect(line).toMatchObject({ site_id: "example.com", name: "pageview", browser: "Firefox" });
+    const spoolText = readdirSync(spoolDir)
+      .filter((f) => f.endsWith(".ndjson"))
+      .map((f) => readFileSync(join(spoolDir, f), "utf8"))
+      .join("");
+    expect(spoolText).not.toContain("198.51.100.23");
+  });
+
+  it("answers 403 for an unknown site and 413 for an oversized body", async () => {
+    const unknown = await post(JSON.stringify({ s: "nope.test", e: [pageview("x-00000001")] }));
+    expect(unknown.statusCode).toBe(403);
+    expect(unknown.json().error).toMatch(/unknown site/);
+    const huge = await post("x".repeat(70_000));
+    expect(huge.statusCode).toBe(413);
+    expect(huge.json().error).toMatch(/larger than/);
+  });
+});
+
+describe("GET /sl/s.js", () => {
+  it("serves the tracker compressed and cacheable, with 304 on a matching ETag", async () => {
+    const gz = await stack.app.inject({
+      method: "GET",
+      url: "/sl/s.js",
+      headers: { "accept-encoding": "gzip" },
+    });
+    expect(gz.statusCode).toBe(200);
+    expect(gz.headers["content-encoding"]).toBe("gzip");
+    expect(gz.headers["cache-control"]).toMatch(/max-age=/);
+    expect(gunzipSync(gz.rawPayload).toString()).toContain("sightline");
+    const br = await stack.app.inject({
+      method: "GET",
+      url: "/sl/s.js",
+      headers: { "accept-encoding": "gzip, br" },
+    });
+    expect(br.headers["content-encoding"]).toBe("br");
+    const again = await stack.app.inject({
+      method: "GET",
+      url: "/sl/s.js",
+      headers: { "if-none-match": String(gz.headers.etag) },
+    });
+    expect(again.statusCode).toBe(304);
+  });
+});

@@ -1,0 +1,96 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { FileSaltStore, loadTrackerAsset, Shipper, SpoolWriter } from "@sightline/collector-node";
+import { migrate, openClickHouse, type Settings } from "@sightline/config";
+import type { FastifyServerOptions } from "fastify";
+import { buildApp } from "./app.ts";
+import { hashPassword } from "./auth/password.ts";
+import { SetupToken } from "./auth/setup-token.ts";
+import { FRONTEND_DIR, TRACKER_BUNDLE } from "./paths.ts";
+import { loadOrCreateJwtSecret } from "./secrets.ts";
+import { MetaStore } from "./store/store.ts";
+
+export interface StackOptions {
+  log: (line: string) => void;
+  fastify?: FastifyServerOptions;
+}
+
+export type Stack = Awaited<ReturnType<typeof startStack>>;
+
+/**
+ * The all-in-one process: collector, spool, shipper, embedded (or remote) ClickHouse, LMDB,
+ * API and dashboard. Everything that touches an embedded engine lives here, in one process.
+ */
+export async function startStack(settings: Settings, { log, fastify }: StackOptions) {
+  if (!existsSync(join(FRONTEND_DIR, "index.html"))) {
+    throw new Error(`dashboard build not found in ${FRONTEND_DIR}: run "pnpm build" first`);
+  }
+  const tracker = loadTrackerAsset(TRACKER_BUNDLE);
+
+  const ch = openClickHouse(settings);
+  for (const name of await migrate(ch.client, undefined, log)) log(`migration applied: ${name}`);
+
+  const store = new MetaStore(join(settings.dataDir, "lmdb"));
+  const jwtSecret = settings.auth.jwtSecret || loadOrCreateJwtSecret(settings.dataDir);
+  const setupToken = new SetupToken();
+  const { email, password } = settings.admin;
+  if (store.userCount() === 0 && email && password) {
+    store.createUser(
+      { email, role: "admin", passwordHash: await hashPassword(password) },
+      { onlyIfNoUsers: true },
+    );
+    log(`admin ${email} created from settings`);
+  }
+
+  let shipper: Shipper | null = null;
+  const writer = new SpoolWriter({
+    dir: settings.spool.dir,
+    maxFileBytes: settings.spool.maxFileBytes,
+    maxFileAgeMs: settings.spool.maxFileAgeSeconds * 1000,
+    fsync: settings.spool.fsync,
+    onWrite: () => shipper?.poke(),
+  });
+  if (settings.shipper.enabled) {
+    shipper = new Shipper({
+      spoolDir: settings.spool.dir,
+      client: ch.session(),
+      batchRows: settings.shipper.batchRows,
+      batchBytes: settings.shipper.batchBytes,
+      intervalMs: settings.shipper.intervalMs,
+      isSealed: (file) => file !== writer.activeFile,
+      log,
+    });
+    shipper.start();
+  }
+
+  const app = await buildApp(
+    {
+      settings,
+      ch,
+      store,
+      jwtSecret,
+      setupToken,
+      salts: new FileSaltStore(join(settings.dataDir, "salts")),
+      appendToSpool: (lines) => writer.append(lines),
+      tracker,
+      frontendDir: FRONTEND_DIR,
+    },
+    fastify,
+  );
+
+  return {
+    app,
+    ch,
+    store,
+    shipper,
+    /** A fresh one-time admin setup token when there is no user yet, else null. */
+    issueSetupToken: () => (store.userCount() === 0 ? setupToken.issue() : null),
+    async close(): Promise<void> {
+      await app.close();
+      await writer.close();
+      await shipper?.stop();
+      await ch.close();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,76 @@
+import { randomUUID } from "node:crypto";
+import { type Database, open, type RootDatabase } from "lmdb";
+
+export type Role = "admin" | "viewer";
+
+export interface User {
+  id: string;
+  email: string;
+  role: Role;
+  passwordHash: string;
+  createdAt: string;
+}
+
+export interface Site {
+  id: string;
+  name: string;
+  domains: string[];
+  createdAt: string;
+}
+
+/** Users and sites in LMDB (`<dataDir>/lmdb`). LMDB is crash-safe and may be shared by processes. */
+export class MetaStore {
+  readonly #root: RootDatabase;
+  readonly #users: Database<User, string>;
+  readonly #sites: Database<Site, string>;
+
+  constructor(path: string) {
+    this.#root = open({ path });
+    this.#users = this.#root.openDB<User, string>({ name: "users" });
+    this.#sites = this.#root.openDB<Site, string>({ name: "sites" });
+  }
+
+  userCount(): number {
+    return this.#users.getCount();
+  }
+
+  findUser(email: string): User | undefined {
+    return this.#users.get(email.trim().toLowerCase());
+  }
+
+  /** Creates the user unless the email is taken; `onlyIfNoUsers` makes first-admin creation race-free. */
+  createUser(
+    input: { email: string; role: Role; passwordHash: string },
+    options: { onlyIfNoUsers?: boolean } = {},
+  ): User | null {
+    const email = input.email.trim().toLowerCase();
+    return this.#root.transactionSync(() => {
+      if (options.onlyIfNoUsers && this.#users.getCount() > 0) return null;
+      if (this.#users.get(email)) return null;
+      const user: User = { ...input, email, id: randomUUID(), createdAt: new Date().toISOString() };
+      this.#users.putSync(email, user);
+      return user;
+    });
+  }
+
+  listSites(): Site[] {
+    return [...this.#sites.getRange()].map(({ value }) => value);
+  }
+
+  getSite(id: string): Site | undefined {
+    return this.#sites.get(id);
+  }
+
+  createSite(input: { id: string; name: string; domains: string[] }): Site | null {
+    return this.#root.transactionSync(() => {
+      if (this.#sites.get(input.id)) return null;
+      const site: Site = { ...input, createdAt: new Date().toISOString() };
+      this.#sites.putSync(input.id, site);
+      return site;
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.#root.close();
+  }
+}

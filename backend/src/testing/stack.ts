@@ -1,0 +1,34 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadSettings } from "@sightline/config";
+import { type Stack, startStack } from "../stack.ts";
+
+export const ADMIN = { email: "admin@example.test", password: "correct horse battery staple" };
+
+/** A whole all-in-one stack in this test process, on a fresh data folder. */
+export async function testStack(
+  env: Record<string, string> = {},
+): Promise<Stack & { dataDir: string }> {
+  const dataDir = mkdtempSync(join(tmpdir(), "sl-backend-"));
+  const settings = loadSettings({
+    cwd: dataDir,
+    env: { SIGHTLINE_DATA_DIR: dataDir, SIGHTLINE_SHIPPER_INTERVAL_MS: "50", ...env },
+  });
+  const stack = await startStack(settings, { log: () => {} });
+  return { ...stack, dataDir };
+}
+
+export async function login(stack: Stack, who = ADMIN): Promise<string> {
+  const res = await stack.app.inject({ method: "POST", url: "/api/v1/auth/login", payload: who });
+  if (res.statusCode !== 200) throw new Error(`login failed: ${res.statusCode} ${res.body}`);
+  return (res.json() as { token: string }).token;
+}
+
+export function adminEnv(): Record<string, string> {
+  return { SIGHTLINE_ADMIN_EMAIL: ADMIN.email, SIGHTLINE_ADMIN_PASSWORD: ADMIN.password };
+}
+
+export function pageview(id: string, url = "https://example.com/", visitor = "visitor-1") {
+  return { i: id, n: "pageview", t: Date.now(), u: url, v: visitor, x: "session-1" };
+}
