@@ -76,7 +76,7 @@ describe("all-in-one stack in a real browser", () => {
       "the first pageview",
     );
     // A single-page-app navigation is a pageview too.
-    await visitor.evaluate(() => history.pushState({}, "", "/app/step-2"));
+    await visitor.evaluate("history.pushState({}, '', '/app/step-2')");
     await eventually(
       async () => (ingest.length >= 2 ? true : undefined),
       15_000,
