@@ -54,6 +54,10 @@ function row(id: string): EventRow {
     language: "en",
     is_bot: 0,
     props: { plan: "pro" },
+    revenue: 0,
+    currency: "",
+    engaged_ms: 0,
+    scroll_depth: 0,
     tracker_version: "1",
   };
 }

@@ -32,6 +32,10 @@ CREATE TABLE IF NOT EXISTS sightline.events
     language        LowCardinality(String),
     is_bot          UInt8,
     props           Map(LowCardinality(String), String),
+    revenue         Decimal(18, 4),
+    currency        LowCardinality(String),
+    engaged_ms      UInt32,
+    scroll_depth    UInt8,
     tracker_version LowCardinality(String)
 )
 ENGINE = ReplacingMergeTree

@@ -152,4 +152,27 @@ describe("collect", () => {
     if (!result.ok) throw new Error("expected accepted batch");
     expect(result.rows[0]).toMatchObject({ is_bot: 1, device: "bot" });
   });
+
+  it("keeps revenue, engagement and hash routes, and flags automation as a bot", async () => {
+    const result = await collect(
+      input({
+        s: "example.com",
+        e: [
+          event({ i: "rev-000001", n: "purchase", m: { a: 49.9, c: "EUR" } }),
+          event({ i: "eng-000001", n: "engagement", em: 12_345, sd: 75 }),
+          event({ i: "hash-00001", u: "https://example.com/app/#/settings/profile?tab=2", h: 1 }),
+          event({ i: "auto-00001", a: 1 }),
+          event({ i: "badcur-001", n: "purchase", m: { a: 1, c: "euro" } }),
+        ],
+      }),
+      deps,
+    );
+    if (!result.ok) throw new Error("expected accepted batch");
+    const byId = Object.fromEntries(result.rows.map((r) => [r.event_id, r]));
+    expect(byId["rev-000001"]).toMatchObject({ revenue: 49.9, currency: "EUR" });
+    expect(byId["eng-000001"]).toMatchObject({ engaged_ms: 12_345, scroll_depth: 75, revenue: 0 });
+    expect(byId["hash-00001"]?.pathname).toBe("/settings/profile");
+    expect(byId["auto-00001"]).toMatchObject({ is_bot: 1, device: "bot" });
+    expect(result.rejected).toEqual({ invalid_revenue: 1 });
+  });
 });

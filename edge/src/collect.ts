@@ -32,6 +32,11 @@ export type CollectResult =
 
 const FIELD_NAMES: Record<string, string> = {
   i: "event_id",
+  h: "hash_routing",
+  a: "automation",
+  m: "revenue",
+  em: "engaged_ms",
+  sd: "scroll_depth",
   n: "name",
   t: "timestamp",
   u: "url",
@@ -111,7 +116,7 @@ export async function collect(input: CollectInput, deps: CollectDeps): Promise<C
       count(rejected, "timestamp_out_of_range");
       continue;
     }
-    const page = splitPageUrl(event.u);
+    const page = splitPageUrl(event.u, event.h === 1);
     if (!page) {
       count(rejected, "invalid_url");
       continue;
@@ -152,8 +157,13 @@ export async function collect(input: CollectInput, deps: CollectDeps): Promise<C
       region: "",
       city: "",
       ...device,
+      ...(event.a === 1 ? { is_bot: 1 as const, device: "bot" as const } : {}),
       language: event.l ?? "",
       props,
+      revenue: event.m?.a ?? 0,
+      currency: event.m?.c ?? "",
+      engaged_ms: event.em ?? 0,
+      scroll_depth: event.sd ?? 0,
       tracker_version: trackerVersion,
     });
   }

@@ -37,6 +37,11 @@ export interface EventRow {
   language: string;
   is_bot: 0 | 1;
   props: Record<string, string>;
+  /** Revenue amount in `currency`; 0 when the event carries none. */
+  revenue: number;
+  currency: string;
+  engaged_ms: number;
+  scroll_depth: number;
   tracker_version: string;
 }
 
@@ -72,6 +77,10 @@ export const EVENT_COLUMNS = [
   "language",
   "is_bot",
   "props",
+  "revenue",
+  "currency",
+  "engaged_ms",
+  "scroll_depth",
   "tracker_version",
 ] as const satisfies readonly (keyof EventRow)[];
 

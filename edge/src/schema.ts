@@ -25,6 +25,21 @@ export const wireEventSchema = z.strictObject({
   x: z.string().min(1).max(LIMITS.idLength).optional(),
   w: z.string().min(1).max(LIMITS.idLength).optional(),
   l: z.string().max(35).optional(),
+  /** 1 when the page uses hash routing: the fragment is part of the page path. */
+  h: z.literal(1).optional(),
+  /** 1 when the browser reports automation (`navigator.webdriver`). */
+  a: z.literal(1).optional(),
+  /** Revenue of the event: amount and ISO 4217 currency. */
+  m: z
+    .strictObject({
+      a: z.number().finite().min(-1e12).max(1e12),
+      c: z.string().regex(/^[A-Z]{3}$/, "currency must be a 3-letter ISO 4217 code"),
+    })
+    .optional(),
+  /** Engaged time of the pageview that ended, in ms (on `engagement` events). */
+  em: z.number().int().min(0).max(86_400_000).optional(),
+  /** Deepest scroll milestone reached, in percent (on `scroll` and `engagement` events). */
+  sd: z.number().int().min(0).max(100).optional(),
   p: z
     .record(z.string().min(1).max(LIMITS.propKeyLength), propValue)
     .refine((p) => Object.keys(p).length <= LIMITS.propCount, {

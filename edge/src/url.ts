@@ -23,8 +23,11 @@ export interface PageParts {
   params: URLSearchParams;
 }
 
-/** Splits a page URL, keeping only allowlisted query keys. Returns null when it is not an http(s) URL. */
-export function splitPageUrl(raw: string): PageParts | null {
+/**
+ * Splits a page URL, keeping only allowlisted query keys. With hash routing the fragment's path
+ * (`#/settings?tab=1` → `/settings`) is the page path. Returns null when it is not an http(s) URL.
+ */
+export function splitPageUrl(raw: string, hashRouting = false): PageParts | null {
   let url: URL;
   try {
     url = new URL(raw);
@@ -36,9 +39,14 @@ export function splitPageUrl(raw: string): PageParts | null {
   for (const [key, value] of url.searchParams) {
     if (KEPT_QUERY_KEYS.has(key.toLowerCase())) params.append(key.toLowerCase(), value);
   }
+  let pathname = url.pathname || "/";
+  if (hashRouting && url.hash.length > 1) {
+    const route = url.hash.slice(1).split("?")[0] ?? "";
+    pathname = route.startsWith("/") ? route : `/${route}`;
+  }
   return {
     hostname: url.hostname.toLowerCase(),
-    pathname: url.pathname || "/",
+    pathname,
     query: params.toString(),
     params,
   };
