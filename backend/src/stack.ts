@@ -28,7 +28,7 @@ export async function startStack(settings: Settings, { log, fastify }: StackOpti
   const tracker = loadTrackerAsset(TRACKER_BUNDLE);
 
   const ch = openClickHouse(settings);
-  for (const name of await migrate(ch.client, undefined, log)) log(`migration applied: ${name}`);
+  await migrate(ch.client, undefined, log);
 
   const store = new MetaStore(join(settings.dataDir, "lmdb"));
   const jwtSecret = settings.auth.jwtSecret || loadOrCreateJwtSecret(settings.dataDir);
