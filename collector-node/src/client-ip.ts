@@ -19,9 +19,11 @@ export function createClientIpResolver(trustedProxies: readonly string[]) {
     return family !== 0 && trusted.check(ip, family === 6 ? "ipv6" : "ipv4");
   };
 
+  const none = trustedProxies.length === 0;
+
   return (peer: string, header: (name: string) => string | undefined): string => {
     const direct = peer.startsWith("::ffff:") ? peer.slice(7) : peer;
-    if (!isTrusted(direct)) return direct;
+    if (none || !isTrusted(direct)) return direct;
     const forwarded = header("x-forwarded-for");
     if (forwarded) {
       // Walk from the nearest hop back, skipping our own proxies.

@@ -53,4 +53,19 @@ describe("SpoolWriter", () => {
     rmSync(dir, { recursive: true });
     await expect(writer.append("{}\n")).rejects.toThrow(/ENOENT/);
   });
+
+  it("seals an idle file once it is older than maxFileAgeMs, and starts a new one on demand", async () => {
+    const dir = spoolDir();
+    const writer = new SpoolWriter({ dir, maxFileBytes: 1 << 20, maxFileAgeMs: 50, fsync: "none" });
+    await writer.append('{"n":1}\n');
+    const first = writer.activeFile;
+    expect(first).not.toBeNull();
+    await new Promise((r) => setTimeout(r, 200));
+    expect(writer.activeFile).toBeNull();
+    await writer.append('{"n":2}\n');
+    expect(writer.activeFile).not.toBe(first);
+    await writer.close();
+    expect(readdirSync(dir)).toHaveLength(2);
+    expect(readAll(dir)).toEqual(['{"n":1}', '{"n":2}']);
+  });
 });

@@ -42,6 +42,7 @@ export class SpoolWriter {
   #seq = 0;
   #dirty = false;
   #timer: NodeJS.Timeout | null = null;
+  #ageTimer: NodeJS.Timeout;
   #closed = false;
 
   constructor(options: SpoolWriterOptions) {
@@ -51,6 +52,18 @@ export class SpoolWriter {
       this.#timer = setInterval(() => void this.#syncIfDirty(), FSYNC_INTERVAL_MS);
       this.#timer.unref();
     }
+    // An idle file is sealed once it is old too, so the shipper can finish and delete it.
+    this.#ageTimer = setInterval(
+      () => void this.#sealIfOld(),
+      Math.max(10, Math.min(options.maxFileAgeMs, 1000)),
+    );
+    this.#ageTimer.unref();
+  }
+
+  async #sealIfOld(): Promise<void> {
+    if (this.#writing || !this.#file) return;
+    if (Date.now() - this.#fileOpenedAt < this.#options.maxFileAgeMs) return;
+    await this.#closeFile().catch(() => {});
   }
 
   /** The file now being appended to; every other spool file is sealed. */
@@ -129,6 +142,7 @@ export class SpoolWriter {
   async close(): Promise<void> {
     this.#closed = true;
     if (this.#timer) clearInterval(this.#timer);
+    clearInterval(this.#ageTimer);
     while (this.#writing) await new Promise((r) => setTimeout(r, 5));
     await this.#closeFile();
   }

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 
 export interface TrackerAsset {
@@ -25,6 +26,19 @@ export function loadTrackerAsset(path: string): TrackerAsset {
       params: { [constants.BROTLI_PARAM_QUALITY]: 11 },
     }),
   };
+}
+
+/** Optional tracker plugins, built beside s.js and loaded by pages that enable them. */
+export const TRACKER_PLUGINS = ["errors.js", "vitals.js"] as const;
+
+/** The plugins found in the tracker's dist folder, keyed by their path (`/errors.js`). */
+export function loadTrackerPlugins(distDir: string): Map<string, TrackerAsset> {
+  const plugins = new Map<string, TrackerAsset>();
+  for (const name of TRACKER_PLUGINS) {
+    const file = join(distDir, name);
+    if (existsSync(file)) plugins.set(`/${name}`, loadTrackerAsset(file));
+  }
+  return plugins;
 }
 
 /** Picks the body and headers for a request's Accept-Encoding and If-None-Match. */

@@ -1,35 +1,224 @@
-const SEARCH =
-  /(^|\.)(google|bing|duckduckgo|yahoo|yandex|baidu|ecosia|qwant|startpage|search\.brave|naver)\./;
-const SOCIAL =
-  /(^|\.)(facebook|fb|instagram|twitter|t\.co$|x\.com$|linkedin|lnkd|reddit|pinterest|tiktok|youtube|threads|mastodon|news\.ycombinator|bsky)/;
-const EMAIL = /(^|\.)(mail\.google|outlook\.live|mail\.yahoo|mail\.proton)/;
-const PAID_MEDIUM = /^(cpc|ppc|paid|paidsearch|paid_search|cpm|display|paid_social|paidsocial)$/;
+/**
+ * Acquisition channels, from UTM tags, click ids and the referrer's domain. The tables list the
+ * registrable names (without the public suffix) of the sources that send most traffic; a
+ * referrer matches when one of its labels, or two labels joined by a dot, is in a table.
+ */
+const SEARCH = new Set([
+  "google",
+  "bing",
+  "duckduckgo",
+  "yahoo",
+  "search.yahoo",
+  "yandex",
+  "ya.ru",
+  "baidu",
+  "ecosia",
+  "qwant",
+  "startpage",
+  "search.brave",
+  "naver",
+  "daum",
+  "seznam",
+  "so.com",
+  "sogou",
+  "ask.com",
+  "aol",
+  "search.aol",
+  "kagi",
+  "mojeek",
+  "perplexity",
+  "you.com",
+  "presearch",
+  "metager",
+  "swisscows",
+  "yep.com",
+  "petalsearch",
+  "coccoc",
+  "rambler",
+  "onet",
+  "lycos",
+  "dogpile",
+  "chatgpt",
+  "copilot.microsoft",
+]);
+
+const SOCIAL = new Set([
+  "facebook",
+  "fb.com",
+  "fb.me",
+  "m.facebook",
+  "l.facebook",
+  "lm.facebook",
+  "messenger",
+  "instagram",
+  "l.instagram",
+  "twitter",
+  "t.co",
+  "x.com",
+  "linkedin",
+  "lnkd.in",
+  "reddit",
+  "old.reddit",
+  "redd.it",
+  "pinterest",
+  "pin.it",
+  "tiktok",
+  "youtube",
+  "youtu.be",
+  "threads",
+  "mastodon",
+  "mastodon.social",
+  "news.ycombinator",
+  "bsky",
+  "bsky.app",
+  "tumblr",
+  "vk.com",
+  "ok.ru",
+  "weibo",
+  "wechat",
+  "weixin.qq",
+  "discord",
+  "discordapp",
+  "telegram",
+  "t.me",
+  "whatsapp",
+  "wa.me",
+  "snapchat",
+  "quora",
+  "medium",
+  "substack",
+  "twitch",
+  "vimeo",
+  "dribbble",
+  "behance",
+  "producthunt",
+  "slack",
+  "xing",
+  "line.me",
+  "kakao",
+  "douban",
+  "zhihu",
+  "lemmy",
+  "stackoverflow",
+  "stackexchange",
+  "github",
+  "dev.to",
+  "hashnode",
+  "lobste.rs",
+]);
+
+const EMAIL = new Set([
+  "mail.google",
+  "gmail",
+  "outlook.live",
+  "outlook.office",
+  "outlook.office365",
+  "mail.yahoo",
+  "mail.proton",
+  "mail.aol",
+  "mail.yandex",
+  "mail.ru",
+  "e.mail.ru",
+  "mail.zoho",
+  "fastmail",
+  "mail.qq",
+  "tutanota",
+  "mailchimp",
+  "list-manage",
+  "sendgrid",
+  "mailgun",
+  "substack.email",
+]);
+
+const PAID_MEDIUM =
+  /^(cpc|ppc|paid|paidsearch|paid[_-]search|sem|cpa|cpv|cpm|paid[_-]?social|social[_-]?paid|paid[_-]?other)$/;
+const DISPLAY_MEDIUM = /^(display|banner|cpm|interstitial|expandable)$/;
+const SOCIAL_MEDIUM = /^(social|social[_-]network|social[_-]media|sm|organic[_-]?social)$/;
+const SEARCH_CLICK_IDS = ["gclid", "gbraid", "wbraid", "msclkid", "dclid", "yclid"];
+const SOCIAL_CLICK_IDS = ["ttclid", "twclid", "li_fat_id", "epik", "rdt_cid", "sccid"];
+
+/**
+ * True when a table holds one label of the domain (never the last, a public suffix), or two
+ * consecutive labels. Short or ambiguous names are listed with their suffix (`t.co`, `ok.ru`).
+ */
+function listed(table: ReadonlySet<string>, domain: string): boolean {
+  if (domain === "") return false;
+  const labels = domain.split(".");
+  for (let i = 0; i < labels.length; i++) {
+    const one = labels[i] ?? "";
+    if (i < labels.length - 1 && table.has(one)) return true;
+    const two = `${one}.${labels[i + 1] ?? ""}`;
+    if (i + 1 < labels.length && table.has(two)) return true;
+  }
+  return false;
+}
+
+function isEmailDomain(domain: string): boolean {
+  return listed(EMAIL, domain);
+}
+
+/** The source names of `utm_source=...`: match the whole value or a listed label of it. */
+function sourceIn(table: ReadonlySet<string>, source: string): boolean {
+  if (source === "") return false;
+  return table.has(source) || listed(table, `${source}.x`);
+}
+
+/** True when `domain` is the page's host or one of the site's domains (or a subdomain of one). */
+export function sameSite(domain: string, pageHostname: string, siteDomains: readonly string[]) {
+  if (domain === "") return false;
+  const d = domain.replace(/^www\./, "");
+  const host = pageHostname.replace(/^www\./, "");
+  if (d === host) return true;
+  return siteDomains.some((s) => {
+    const site = s.toLowerCase().replace(/^www\./, "");
+    return d === site || d.endsWith(`.${site}`);
+  });
+}
 
 export interface ChannelInput {
   referrerDomain: string;
   pageHostname: string;
   params: URLSearchParams;
+  /** The site's own domains: a referrer from any of them is internal, not a referral. */
+  siteDomains?: readonly string[];
 }
 
-/** The acquisition channel from UTM tags, click ids and the referrer. */
-export function channelOf({ referrerDomain, pageHostname, params }: ChannelInput): string {
-  const medium = (params.get("utm_medium") ?? "").toLowerCase();
-  const source = (params.get("utm_source") ?? "").toLowerCase();
-  const host = pageHostname.replace(/^www\./, "");
-  const external = referrerDomain !== "" && referrerDomain !== host;
-  const socialSource = SOCIAL.test(source) || (external && SOCIAL.test(referrerDomain));
-  const searchSource = SEARCH.test(`${source}.`) || (external && SEARCH.test(referrerDomain));
+export type Channel =
+  | "direct"
+  | "organic_search"
+  | "paid_search"
+  | "organic_social"
+  | "paid_social"
+  | "email"
+  | "affiliate"
+  | "display"
+  | "referral";
 
-  if (params.has("gclid") || params.has("msclkid") || params.has("gbraid") || params.has("wbraid"))
-    return "paid_search";
+/** The acquisition channel from UTM tags, click ids and the referrer. */
+export function channelOf({
+  referrerDomain,
+  pageHostname,
+  params,
+  siteDomains = [],
+}: ChannelInput): Channel {
+  const medium = (params.get("utm_medium") ?? "").toLowerCase().trim();
+  const source = (params.get("utm_source") ?? "").toLowerCase().trim();
+  const external = referrerDomain !== "" && !sameSite(referrerDomain, pageHostname, siteDomains);
+  const referrer = external ? referrerDomain : "";
+  const socialSource = sourceIn(SOCIAL, source) || listed(SOCIAL, referrer);
+  const searchSource = sourceIn(SEARCH, source) || listed(SEARCH, referrer);
+
+  if (SEARCH_CLICK_IDS.some((k) => params.has(k))) return "paid_search";
+  if (SOCIAL_CLICK_IDS.some((k) => params.has(k))) return "paid_social";
   if (params.has("fbclid") && PAID_MEDIUM.test(medium)) return "paid_social";
+  if (DISPLAY_MEDIUM.test(medium)) return "display";
   if (PAID_MEDIUM.test(medium)) return socialSource ? "paid_social" : "paid_search";
-  if (medium === "email" || source === "newsletter" || (external && EMAIL.test(referrerDomain)))
+  if (/^e-?mail$|^newsletter$/.test(medium) || source === "newsletter" || isEmailDomain(referrer))
     return "email";
-  if (medium === "affiliate") return "affiliate";
-  if (socialSource || medium === "social") return "organic_social";
+  if (medium === "affiliate" || medium === "partner" || params.has("irclickid")) return "affiliate";
+  if (socialSource || SOCIAL_MEDIUM.test(medium) || params.has("fbclid")) return "organic_social";
   if (searchSource || medium === "organic") return "organic_search";
-  if (external) return "referral";
+  if (referrer !== "") return "referral";
   if (source !== "" || medium !== "") return "referral";
   return "direct";
 }

@@ -175,4 +175,134 @@ describe("collect", () => {
     expect(byId["auto-00001"]).toMatchObject({ is_bot: 1, device: "bot" });
     expect(result.rejected).toEqual({ invalid_revenue: 1 });
   });
+
+  it("uses the cookieless daily id under a privacy signal or in cookieless mode", async () => {
+    const body = { s: "example.com", e: [event()] };
+    const plain = await collect(input(body), deps);
+    const gpc = await collect(input(body, { privacySignal: true }), deps);
+    const cookieless = await collect(input(body), { ...deps, cookieless: true });
+    if (!plain.ok || !gpc.ok || !cookieless.ok) throw new Error("expected accepted batches");
+    expect(plain.rows[0]).toMatchObject({ visitor_id: "visitor-1", session_id: "session-1" });
+    expect(gpc.rows[0]?.visitor_id).toMatch(/^[0-9a-f]{32}$/);
+    expect(gpc.rows[0]?.session_id).toBe(gpc.rows[0]?.visitor_id);
+    expect(cookieless.rows[0]?.visitor_id).toBe(gpc.rows[0]?.visitor_id);
+  });
+
+  it("removes emails and tokens from paths, kept query values, referrers and properties", async () => {
+    const result = await collect(
+      input(
+        {
+          s: "example.com",
+          e: [
+            event({
+              u: "https://example.com/account/jane@doe.io/reset/d41d8cd98f00b204e9800998ecf8427e?utm_source=jane%40doe.io&page=2",
+              r: "https://mail.example.org/u/bob@corp.test/view",
+              w: "jane@doe.io",
+              p: { contact: "write to jane@doe.io", key: "sk_live_51HxYzAbCdEf0123456789", n: 3 },
+            }),
+          ],
+        },
+        {},
+      ),
+      { ...deps, extraQueryKeys: new Set(["page"]) },
+    );
+    if (!result.ok) throw new Error("expected accepted batch");
+    const row = result.rows[0];
+    expect(row).toMatchObject({
+      pathname: "/account/[email]/reset/[token]",
+      query: "utm_source=%5Bemail%5D&page=2",
+      utm_source: "[email]",
+      referrer: "https://mail.example.org/u/[email]/view",
+      user_id: "",
+      props: { contact: "write to [email]", key: "[token]", n: "3" },
+    });
+    expect(JSON.stringify(row)).not.toMatch(/jane|bob@|d41d8cd9|sk_live/);
+  });
+
+  it("treats a referrer from any of the site's domains as internal", async () => {
+    const multi: CollectDeps = {
+      ...deps,
+      sites: { get: (id) => ({ id, domains: ["example.com", "example-shop.test"] }) },
+    };
+    const result = await collect(
+      input({
+        s: "example.com",
+        e: [
+          event({ i: "same-0001", u: "https://example.com/", r: "https://blog.example.com/p" }),
+          event({ i: "same-0002", u: "https://example.com/", r: "https://example-shop.test/c" }),
+          event({ i: "other-001", u: "https://example.com/", r: "https://example.org/" }),
+        ],
+      }),
+      multi,
+    );
+    if (!result.ok) throw new Error("expected accepted batch");
+    const byId = Object.fromEntries(result.rows.map((r) => [r.event_id, r]));
+    expect(byId["same-0001"]).toMatchObject({
+      referrer: "",
+      referrer_domain: "",
+      channel: "direct",
+    });
+    expect(byId["same-0002"]).toMatchObject({ referrer: "", channel: "direct" });
+    expect(byId["other-001"]).toMatchObject({
+      referrer_domain: "example.org",
+      channel: "referral",
+    });
+  });
+
+  it("takes geo from the platform when given, else from the lookup, and cleans it", async () => {
+    const body = { s: "example.com", e: [event()] };
+    const looked = await collect(input(body), {
+      ...deps,
+      geo: (ip) => (ip === "203.0.113.9" ? { country: "nl", region: "", city: "" } : undefined),
+    });
+    const fromCf = await collect(
+      input(body, { geo: { country: "DE", region: "Berlin", city: "Berlin" } }),
+      { ...deps, geo: () => ({ country: "NL", region: "", city: "" }) },
+    );
+    const unknown = await collect(input(body, { geo: { country: "XX" } }), deps);
+    const throwing = await collect(input(body), {
+      ...deps,
+      geo: () => {
+        throw new Error("broken database");
+      },
+    });
+    if (!looked.ok || !fromCf.ok || !unknown.ok || !throwing.ok) throw new Error("expected rows");
+    expect(looked.rows[0]).toMatchObject({ country: "NL", region: "", city: "" });
+    expect(fromCf.rows[0]).toMatchObject({ country: "DE", region: "Berlin", city: "Berlin" });
+    expect(unknown.rows[0]?.country).toBe("");
+    expect(throwing.rows[0]?.country).toBe("");
+  });
+
+  it("answers 400 to bodies nested deeper than the wire format allows, before parsing", async () => {
+    const deep = await collect(input(`{"s":"example.com","e":[{"p":{"a":[[1]]}}]}`), deps);
+    expect(deep).toMatchObject({ ok: false, status: 400, code: "TOO_DEEP" });
+    const nestedProp = await collect(
+      input({ s: "example.com", e: [event({ p: { nested: { a: 1 } } })] }),
+      deps,
+    );
+    expect(nestedProp).toMatchObject({ ok: false, code: "TOO_DEEP" });
+    const wrongType = await collect(
+      input({ s: "example.com", e: [event({ p: { empty: null } })] }),
+      deps,
+    );
+    expect(wrongType).toMatchObject({ ok: false, code: "NO_VALID_EVENTS" });
+    expect(wrongType.rejected).toEqual({ invalid_props: 1 });
+  });
+
+  it("uses client hints and flags headless brands as bots", async () => {
+    const reduced =
+      "Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36";
+    const body = { s: "example.com", e: [event()] };
+    const tablet = await collect(
+      input(body, { userAgent: reduced, clientHints: { mobile: "?0", platform: '"Android"' } }),
+      deps,
+    );
+    const headless = await collect(
+      input(body, { clientHints: { brands: '"HeadlessChrome";v="140"' } }),
+      deps,
+    );
+    if (!tablet.ok || !headless.ok) throw new Error("expected rows");
+    expect(tablet.rows[0]).toMatchObject({ os: "Android", device: "tablet", is_bot: 0 });
+    expect(headless.rows[0]).toMatchObject({ device: "bot", is_bot: 1 });
+  });
 });

@@ -1,11 +1,14 @@
-import { channelOf } from "./channel.ts";
+import { channelOf, sameSite } from "./channel.ts";
+import { jsonDepth } from "./depth.ts";
+import { cleanGeo, type GeoInfo, type GeoLookup, NO_GEO } from "./geo.ts";
 import { cookielessVisitorId, type SaltStore, utcDay } from "./hash.ts";
 import { LIMITS } from "./limits.ts";
 import { type EventRow, formatTimestamp } from "./row.ts";
 import { type WireEvent, wireBatchSchema, wireEventSchema } from "./schema.ts";
+import { looksLikeEmail, scrubText } from "./scrub.ts";
 import { originAllowed, type SiteDirectory } from "./sites.ts";
 import { splitPageUrl, splitReferrer } from "./url.ts";
-import { parseUserAgent } from "./useragent.ts";
+import { type ClientHints, parseUserAgent } from "./useragent.ts";
 
 export interface CollectInput {
   /** The raw request body (text/plain JSON). */
@@ -17,11 +20,26 @@ export interface CollectInput {
   origin: string | null;
   /** Server receive time in epoch ms. */
   now: number;
+  /**
+   * The browser asked not to be tracked (`Sec-GPC: 1` or `DNT: 1`, when the operator honours
+   * them): its own visitor and session ids are ignored and the cookieless daily id is used.
+   */
+  privacySignal?: boolean;
+  /** Client hints (`Sec-CH-UA`, `Sec-CH-UA-Mobile`, `Sec-CH-UA-Platform`). */
+  clientHints?: ClientHints;
+  /** Geo values known from the platform (the Worker's `request.cf`); wins over `deps.geo`. */
+  geo?: Partial<GeoInfo>;
 }
 
 export interface CollectDeps {
   salts: SaltStore;
   sites: SiteDirectory;
+  /** IP → country (+ region, city) lookup, e.g. an MMDB file in Node. */
+  geo?: GeoLookup;
+  /** Query keys kept besides the built-in allowlist (lowercase). */
+  extraQueryKeys?: ReadonlySet<string>;
+  /** Ignore every tracker visitor id: all visitors get the cookieless daily id. */
+  cookieless?: boolean;
 }
 
 export type RejectCounts = Record<string, number>;
@@ -61,8 +79,23 @@ function count(rejected: RejectCounts, reason: string): void {
   rejected[reason] = (rejected[reason] ?? 0) + 1;
 }
 
-function byteLength(text: string): number {
-  return new TextEncoder().encode(text).byteLength;
+const encoder = new TextEncoder();
+
+/** UTF-8 size; a UTF-16 unit is at most 3 bytes, so short texts need no encoding at all. */
+function overLimit(text: string, limit: number): boolean {
+  if (text.length > limit) return true;
+  if (text.length * 3 <= limit) return false;
+  return encoder.encode(text).byteLength > limit;
+}
+
+function geoFor(input: CollectInput, deps: CollectDeps): GeoInfo {
+  if (input.geo) return cleanGeo(input.geo);
+  if (!deps.geo) return NO_GEO;
+  try {
+    return cleanGeo(deps.geo(input.ip));
+  } catch {
+    return NO_GEO;
+  }
 }
 
 /**
@@ -70,8 +103,11 @@ function byteLength(text: string): number {
  * Bad events are counted by reason and dropped; the rest of the batch is kept.
  */
 export async function collect(input: CollectInput, deps: CollectDeps): Promise<CollectResult> {
-  if (input.body.length > LIMITS.bodyBytes || byteLength(input.body) > LIMITS.bodyBytes) {
+  if (overLimit(input.body, LIMITS.bodyBytes)) {
     return fail(413, "BODY_TOO_LARGE", `body is larger than ${LIMITS.bodyBytes} bytes`);
+  }
+  if (jsonDepth(input.body, LIMITS.maxDepth) > LIMITS.maxDepth) {
+    return fail(400, "TOO_DEEP", `body is nested deeper than ${LIMITS.maxDepth} levels`);
   }
   let json: unknown;
   try {
@@ -106,8 +142,10 @@ export async function collect(input: CollectInput, deps: CollectDeps): Promise<C
   }
 
   const salt = await deps.salts.saltFor(utcDay(input.now));
-  const device = parseUserAgent(input.userAgent);
+  const device = parseUserAgent(input.userAgent, input.clientHints);
+  const geo = geoFor(input, deps);
   const ts = formatTimestamp(input.now);
+  const ignoreIds = input.privacySignal === true || deps.cookieless === true;
   let ipVisitor: string | undefined;
   const rows: EventRow[] = [];
 
@@ -116,18 +154,22 @@ export async function collect(input: CollectInput, deps: CollectDeps): Promise<C
       count(rejected, "timestamp_out_of_range");
       continue;
     }
-    const page = splitPageUrl(event.u, event.h === 1);
+    const page = splitPageUrl(event.u, event.h === 1, deps.extraQueryKeys);
     if (!page) {
       count(rejected, "invalid_url");
       continue;
     }
     const ref = splitReferrer(event.r);
-    ipVisitor ??= event.v
+    const internal = sameSite(ref.domain, page.hostname, site.domains);
+    const ownVisitor = ignoreIds ? undefined : event.v;
+    ipVisitor ??= ownVisitor
       ? undefined
       : await cookielessVisitorId(salt, siteId, input.ip, input.userAgent);
-    const visitorId = event.v ?? ipVisitor ?? "";
+    const visitorId = ownVisitor ?? ipVisitor ?? "";
     const props: Record<string, string> = {};
-    for (const [key, value] of Object.entries(event.p ?? {})) props[key] = String(value);
+    for (const [key, value] of Object.entries(event.p ?? {})) {
+      props[scrubText(key)] = typeof value === "string" ? scrubText(value) : String(value);
+    }
 
     rows.push({
       event_id: event.i,
@@ -136,26 +178,27 @@ export async function collect(input: CollectInput, deps: CollectDeps): Promise<C
       client_ts: formatTimestamp(event.t),
       name: event.n,
       visitor_id: visitorId,
-      session_id: event.x ?? visitorId,
-      user_id: event.w ?? "",
+      session_id: (ignoreIds ? undefined : event.x) ?? visitorId,
+      user_id: event.w && !looksLikeEmail(event.w) ? event.w : "",
       hostname: page.hostname,
       pathname: page.pathname,
       query: page.query,
-      referrer: ref.domain === page.hostname.replace(/^www\./, "") ? "" : ref.referrer,
-      referrer_domain: ref.domain === page.hostname.replace(/^www\./, "") ? "" : ref.domain,
+      referrer: internal ? "" : ref.referrer,
+      referrer_domain: internal ? "" : ref.domain,
       channel: channelOf({
         referrerDomain: ref.domain,
         pageHostname: page.hostname,
         params: page.params,
+        siteDomains: site.domains,
       }),
       utm_source: page.params.get("utm_source") ?? "",
       utm_medium: page.params.get("utm_medium") ?? "",
       utm_campaign: page.params.get("utm_campaign") ?? "",
       utm_term: page.params.get("utm_term") ?? "",
       utm_content: page.params.get("utm_content") ?? "",
-      country: "",
-      region: "",
-      city: "",
+      country: geo.country,
+      region: geo.region,
+      city: geo.city,
       ...device,
       ...(event.a === 1 ? { is_bot: 1 as const, device: "bot" as const } : {}),
       language: event.l ?? "",

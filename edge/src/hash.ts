@@ -1,14 +1,27 @@
 const encoder = new TextEncoder();
+// Imported keys of the last two salts (today, yesterday): importing costs as much as signing.
+type HmacKey = Awaited<ReturnType<typeof crypto.subtle.importKey>>;
+const keys = new Map<string, Promise<HmacKey>>();
+
+function importKey(key: string): Promise<HmacKey> {
+  let cryptoKey = keys.get(key);
+  if (!cryptoKey) {
+    cryptoKey = crypto.subtle.importKey(
+      "raw",
+      encoder.encode(key),
+      { name: "HMAC", hash: "SHA-256" },
+      false,
+      ["sign"],
+    );
+    if (keys.size >= 2) keys.clear();
+    keys.set(key, cryptoKey);
+  }
+  return cryptoKey;
+}
 
 /** HMAC-SHA-256 of `message` under `key`, as lowercase hex. Web Crypto only, so it runs in Workers too. */
 export async function hmacHex(key: string, message: string): Promise<string> {
-  const cryptoKey = await crypto.subtle.importKey(
-    "raw",
-    encoder.encode(key),
-    { name: "HMAC", hash: "SHA-256" },
-    false,
-    ["sign"],
-  );
+  const cryptoKey = await importKey(key);
   const signature = await crypto.subtle.sign("HMAC", cryptoKey, encoder.encode(message));
   let hex = "";
   for (const byte of new Uint8Array(signature)) hex += byte.toString(16).padStart(2, "0");

@@ -1,6 +1,18 @@
-export { type CollectDeps, type CollectInput, type CollectResult, collect } from "./collect.ts";
+export { type Channel, channelOf, sameSite } from "./channel.ts";
+export {
+  type CollectDeps,
+  type CollectInput,
+  type CollectResult,
+  collect,
+  type RejectCounts,
+} from "./collect.ts";
+export { jsonDepth } from "./depth.ts";
+export { cleanGeo, type GeoInfo, type GeoLookup, NO_GEO } from "./geo.ts";
 export { cookielessVisitorId, hashIp, hmacHex, type SaltStore, utcDay } from "./hash.ts";
 export { LIMITS } from "./limits.ts";
 export { EVENT_COLUMNS, type EventRow, formatTimestamp } from "./row.ts";
+export { eventRowSchema } from "./row-schema.ts";
+export { looksLikeEmail, scrubText } from "./scrub.ts";
 export { originAllowed, type SiteDirectory, type SiteInfo } from "./sites.ts";
-export { parseUserAgent } from "./useragent.ts";
+export { KEPT_QUERY_KEYS } from "./url.ts";
+export { type ClientHints, type DeviceInfo, isBotUserAgent, parseUserAgent } from "./useragent.ts";

@@ -5,6 +5,14 @@ import { LIMITS } from "./limits.ts";
  * The tracker's wire format. Keys are one letter to keep the tracker small:
  * see tracker/README.md for the meaning of each.
  */
+function hasControlCharacter(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f) return true;
+  }
+  return false;
+}
+
 const propValue = z.union([
   z.string().max(LIMITS.propValueLength),
   z.number().finite(),
@@ -41,7 +49,17 @@ export const wireEventSchema = z.strictObject({
   /** Deepest scroll milestone reached, in percent (on `scroll` and `engagement` events). */
   sd: z.number().int().min(0).max(100).optional(),
   p: z
-    .record(z.string().min(1).max(LIMITS.propKeyLength), propValue)
+    .record(
+      z
+        .string()
+        .min(1)
+        .max(LIMITS.propKeyLength)
+        .refine(
+          (key) => !hasControlCharacter(key),
+          "property keys may not hold control characters",
+        ),
+      propValue,
+    )
     .refine((p) => Object.keys(p).length <= LIMITS.propCount, {
       message: `at most ${LIMITS.propCount} properties`,
     })

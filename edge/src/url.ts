@@ -1,5 +1,7 @@
+import { scrubText } from "./scrub.ts";
+
 /** Query keys that carry attribution; everything else is dropped before storage. */
-const KEPT_QUERY_KEYS = new Set([
+export const KEPT_QUERY_KEYS: ReadonlySet<string> = new Set([
   "utm_source",
   "utm_medium",
   "utm_campaign",
@@ -13,8 +15,16 @@ const KEPT_QUERY_KEYS = new Set([
   "ttclid",
   "twclid",
   "li_fat_id",
+  "dclid",
+  "yclid",
+  "epik",
+  "rdt_cid",
+  "sccid",
+  "irclickid",
   "ref",
 ]);
+
+const EMPTY: ReadonlySet<string> = new Set();
 
 export interface PageParts {
   hostname: string;
@@ -25,9 +35,14 @@ export interface PageParts {
 
 /**
  * Splits a page URL, keeping only allowlisted query keys. With hash routing the fragment's path
- * (`#/settings?tab=1` → `/settings`) is the page path. Returns null when it is not an http(s) URL.
+ * (`#/settings?tab=1` → `/settings`) is the page path. Emails and tokens in the path and in kept
+ * query values are replaced (see scrub.ts). Returns null when it is not an http(s) URL.
  */
-export function splitPageUrl(raw: string, hashRouting = false): PageParts | null {
+export function splitPageUrl(
+  raw: string,
+  hashRouting = false,
+  extraKeys: ReadonlySet<string> = EMPTY,
+): PageParts | null {
   let url: URL;
   try {
     url = new URL(raw);
@@ -37,7 +52,8 @@ export function splitPageUrl(raw: string, hashRouting = false): PageParts | null
   if (url.protocol !== "http:" && url.protocol !== "https:") return null;
   const params = new URLSearchParams();
   for (const [key, value] of url.searchParams) {
-    if (KEPT_QUERY_KEYS.has(key.toLowerCase())) params.append(key.toLowerCase(), value);
+    const lower = key.toLowerCase();
+    if (KEPT_QUERY_KEYS.has(lower) || extraKeys.has(lower)) params.append(lower, scrubText(value));
   }
   let pathname = url.pathname || "/";
   if (hashRouting && url.hash.length > 1) {
@@ -46,7 +62,7 @@ export function splitPageUrl(raw: string, hashRouting = false): PageParts | null
   }
   return {
     hostname: url.hostname.toLowerCase(),
-    pathname,
+    pathname: scrubText(pathname),
     query: params.toString(),
     params,
   };
@@ -59,7 +75,7 @@ export function splitReferrer(raw: string | undefined): { referrer: string; doma
     const url = new URL(raw);
     if (url.protocol !== "http:" && url.protocol !== "https:") return { referrer: "", domain: "" };
     const domain = url.hostname.toLowerCase().replace(/^www\./, "");
-    return { referrer: `${url.protocol}//${url.host}${url.pathname}`, domain };
+    return { referrer: `${url.protocol}//${url.host}${scrubText(url.pathname)}`, domain };
   } catch {
     return { referrer: "", domain: "" };
   }

@@ -9,8 +9,29 @@ export interface DeviceInfo {
   is_bot: 0 | 1;
 }
 
+/** User-Agent Client Hints, as sent in `Sec-CH-UA`, `Sec-CH-UA-Mobile` and `Sec-CH-UA-Platform`. */
+export interface ClientHints {
+  /** `Sec-CH-UA`: the brand list; `HeadlessChrome` gives away automation. */
+  brands?: string | null;
+  /** `Sec-CH-UA-Mobile`: `?1` on phones. */
+  mobile?: string | null;
+  /** `Sec-CH-UA-Platform`: `"Android"`, `"Windows"`, `"macOS"`, ... */
+  platform?: string | null;
+}
+
 const BOT_PATTERN =
-  /bot\b|bot\/|crawl|spider|slurp|headless|phantomjs|puppeteer|playwright|selenium|lighthouse|pingdom|uptime|monitor|curl\/|wget\/|python-requests|python-urllib|go-http-client|java\/|okhttp|axios\/|node-fetch|facebookexternalhit|preview/i;
+  /bot\b|bot\/|bot;|crawl|spider|slurp|scraper|headless|phantomjs|puppeteer|playwright|selenium|webdriver|lighthouse|pagespeed|gtmetrix|pingdom|uptime|monitor|statuscake|curl\/|wget\/|httpie|python-requests|python-urllib|aiohttp|httpx|scrapy|go-http-client|java\/|okhttp|apache-httpclient|axios\/|node-fetch|undici|libwww|facebookexternalhit|facebookcatalog|preview|embedly|quora link|whatsapp\/|telegrambot|discordbot|slackbot|bingpreview|ahrefs|semrush|mj12|dotbot|petalbot|bytespider|gptbot|chatgpt-user|claudebot|anthropic|perplexity|ccbot|amazonbot|applebot|yandex(?!browser)|baiduspider|duckduckbot|archive\.org/i;
+
+// ua-parser-js 1.x names the platform hint's values differently from its own OS names.
+const PLATFORM_OS: Record<string, string> = {
+  android: "Android",
+  "chrome os": "Chrome OS",
+  chromeos: "Chrome OS",
+  ios: "iOS",
+  linux: "Linux",
+  macos: "Mac OS",
+  windows: "Windows",
+};
 
 const cache = new Map<string, DeviceInfo>();
 const CACHE_LIMIT = 2000;
@@ -19,14 +40,20 @@ function majorVersion(version: string | undefined): string {
   return version ? (version.split(".")[0] ?? "") : "";
 }
 
-/** Browser, OS and device type from a User-Agent string. Results are cached: real traffic repeats a few thousand strings. */
-export function parseUserAgent(userAgent: string): DeviceInfo {
-  const hit = cache.get(userAgent);
-  if (hit) return hit;
+function unquote(value: string | null | undefined): string {
+  return (value ?? "").trim().replace(/^"|"$/g, "");
+}
+
+/** True for user agents of crawlers, monitors, HTTP libraries and headless browsers. */
+export function isBotUserAgent(userAgent: string): boolean {
+  return userAgent.trim() === "" || BOT_PATTERN.test(userAgent);
+}
+
+function parse(userAgent: string): DeviceInfo {
   const ua = new UAParser(userAgent).getResult();
-  const isBot = userAgent === "" || BOT_PATTERN.test(userAgent);
+  const isBot = isBotUserAgent(userAgent);
   const type = ua.device.type;
-  const info: DeviceInfo = {
+  return {
     browser: ua.browser.name ?? "",
     browser_version: majorVersion(ua.browser.version),
     os: ua.os.name ?? "",
@@ -40,7 +67,31 @@ export function parseUserAgent(userAgent: string): DeviceInfo {
           : "desktop",
     is_bot: isBot ? 1 : 0,
   };
-  if (cache.size >= CACHE_LIMIT) cache.clear();
-  cache.set(userAgent, info);
-  return info;
+}
+
+/**
+ * Browser, OS and device type from a User-Agent string and, when present, client hints (Chrome
+ * freezes the UA's platform details but sends them as hints). Results are cached: real traffic
+ * repeats a few thousand strings.
+ */
+export function parseUserAgent(userAgent: string, hints?: ClientHints): DeviceInfo {
+  let info = cache.get(userAgent);
+  if (!info) {
+    info = parse(userAgent);
+    if (cache.size >= CACHE_LIMIT) cache.clear();
+    cache.set(userAgent, info);
+  }
+  if (!hints) return info;
+  const brands = hints.brands ?? "";
+  if (/headless/i.test(brands)) return { ...info, device: "bot", is_bot: 1 };
+  if (info.is_bot) return info;
+  const platform = PLATFORM_OS[unquote(hints.platform).toLowerCase()];
+  const mobile = hints.mobile?.trim() === "?1";
+  let { os, device } = info;
+  if (platform && platform !== os) os = platform;
+  // A phone says ?1; a tablet in Chrome says ?0 on Android, so only upgrade, never downgrade.
+  if (mobile && device === "desktop") device = "mobile";
+  if (!mobile && device === "desktop" && platform === "Android") device = "tablet";
+  if (os === info.os && device === info.device) return info;
+  return { ...info, os, os_version: os === info.os ? info.os_version : "", device };
 }

@@ -64,6 +64,7 @@ describe("POST /sl/e", () => {
     );
     expect(res.statusCode).toBe(204);
     expect(res.headers["access-control-allow-origin"]).toBe("https://example.com");
+    expect(res.headers["access-control-expose-headers"]).toBe("Retry-After");
     const line = spoolLines().find((l) => l.event_id === "ingest-ok-1");
     expect(line).toMatchObject({ site_id: "example.com", name: "pageview", browser: "Firefox" });
     const spoolText = readdirSync(spoolDir)
@@ -106,5 +107,44 @@ describe("GET /sl/s.js", () => {
       headers: { "if-none-match": String(gz.headers.etag) },
     });
     expect(again.statusCode).toBe(304);
+  });
+
+  it("serves the tracker plugins beside it", async () => {
+    for (const plugin of ["errors.js", "vitals.js"]) {
+      const res = await stack.app.inject({ method: "GET", url: `/sl/${plugin}` });
+      expect(res.statusCode).toBe(200);
+      expect(res.headers["content-type"]).toMatch(/javascript/);
+      expect(res.body.length).toBeGreaterThan(100);
+    }
+  });
+});
+
+describe("the shared collector handler in all-in-one mode", () => {
+  it("records p.gif hits, answers the GIF and counts them in /sl/metrics", async () => {
+    const pixel = await stack.app.inject({
+      method: "GET",
+      url: "/sl/p.gif?s=example.com&u=https%3A%2F%2Fexample.com%2Fmail-open&i=pixel-allinone-1",
+      remoteAddress: "198.51.100.24",
+    });
+    expect(pixel.statusCode).toBe(200);
+    expect(pixel.headers["content-type"]).toBe("image/gif");
+    expect(pixel.headers["cache-control"]).toMatch(/no-store/);
+    expect(spoolLines().find((l) => l.event_id === "pixel-allinone-1")).toMatchObject({
+      pathname: "/mail-open",
+      name: "pageview",
+    });
+    const metrics = await stack.app.inject({ method: "GET", url: "/sl/metrics" });
+    expect(metrics.statusCode).toBe(200);
+    // Counted before the GIF went out, so no race with the response.
+    expect(metrics.body).toMatch(/^sightline_collector_events_accepted_total [1-9]\d*$/m);
+    expect(metrics.body).not.toContain("198.51.100.24");
+    const health = await stack.app.inject({ method: "GET", url: "/sl/healthz" });
+    expect(health.json()).toEqual({ status: "ok", spool: "ok" });
+    const internal = await stack.app.inject({
+      method: "POST",
+      url: "/sl/internal/ndjson",
+      payload: "{}",
+    });
+    expect(internal.statusCode).toBe(404);
   });
 });
