@@ -13,6 +13,11 @@ export interface Range {
  * deduplication token.
  */
 export interface CheckpointState {
+  /**
+   * This spool's random id, the prefix of every deduplication token: spool file names are only
+   * unique per machine, and a token seen from another spool must never drop a batch.
+   */
+  id?: string;
   shipped: Record<string, number>;
   inflight: Range[] | null;
 }
@@ -28,7 +33,11 @@ export class CheckpointFile {
   read(): CheckpointState {
     try {
       const parsed = JSON.parse(readFileSync(this.#path, "utf8")) as Partial<CheckpointState>;
-      return { shipped: parsed.shipped ?? {}, inflight: parsed.inflight ?? null };
+      return {
+        ...(parsed.id ? { id: parsed.id } : {}),
+        shipped: parsed.shipped ?? {},
+        inflight: parsed.inflight ?? null,
+      };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === "ENOENT")
         return { shipped: {}, inflight: null };

@@ -1,4 +1,12 @@
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DATABASE, loadSettings, migrate, openClickHouse } from "@sightline/config";
@@ -6,6 +14,7 @@ import { type EventRow, formatTimestamp } from "@sightline/edge";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { CheckpointFile } from "./checkpoint.ts";
 import { toNdjson } from "./ingest.ts";
+import { checkRollups, rebuildRollups } from "./rollups.ts";
 import { Shipper } from "./shipper.ts";
 
 // One embedded engine for the whole file: chDB binds one folder per process.
@@ -21,7 +30,7 @@ beforeEach(() => {
   site = `site-${Math.random().toString(36).slice(2)}`;
 });
 
-function row(id: string): EventRow {
+function row(id: string, overrides: Partial<EventRow> = {}): EventRow {
   const now = formatTimestamp(Date.now());
   return {
     event_id: id,
@@ -59,6 +68,7 @@ function row(id: string): EventRow {
     engaged_ms: 0,
     scroll_depth: 0,
     tracker_version: "1",
+    ...overrides,
   };
 }
 
@@ -66,9 +76,9 @@ function rows(prefix: string, n: number): string {
   return toNdjson(Array.from({ length: n }, (_, i) => row(`${prefix}-${i}`)));
 }
 
-async function counts(): Promise<{ rows: number; ids: number }> {
+async function counts(table = "events"): Promise<{ rows: number; ids: number }> {
   const rs = await ch.client.query({
-    query: `SELECT count() AS rows, uniqExact(event_id) AS ids FROM ${DATABASE}.events WHERE site_id = {site:String}`,
+    query: `SELECT count() AS rows, uniqExact(event_id) AS ids FROM ${DATABASE}.${table} WHERE site_id = {site:String}`,
     query_params: { site },
     format: "JSONEachRow",
   });
@@ -120,7 +130,11 @@ describe("Shipper into embedded ClickHouse", () => {
     const checkpoint = new CheckpointFile(join(spoolDir, "shipper.checkpoint.json"));
     const state = checkpoint.read();
     const end = state.shipped["events-a.ndjson"] ?? 0;
-    checkpoint.write({ shipped: {}, inflight: [{ file: "events-a.ndjson", start: 0, end }] });
+    checkpoint.write({
+      ...state,
+      shipped: {},
+      inflight: [{ file: "events-a.ndjson", start: 0, end }],
+    });
     await shipper({ isSealed: () => false }).drain();
     expect(await counts()).toEqual({ rows: 40, ids: 40 });
   });
@@ -154,6 +168,180 @@ describe("Shipper into embedded ClickHouse", () => {
     await s.stop();
     expect(s.stats.failures).toBe(2);
     expect(await counts()).toEqual({ rows: 5, ids: 5 });
+  });
+});
+
+async function select<T>(query: string): Promise<T[]> {
+  const rs = await ch.client.query({ query, query_params: { site }, format: "JSONEachRow" });
+  return rs.json<T>();
+}
+
+const rollupEvents = async () =>
+  Number(
+    (
+      await select<{ n: string }>(
+        `SELECT uniqExactMerge(events) AS n FROM ${DATABASE}.events_hourly WHERE site_id = {site:String}`,
+      )
+    )[0]?.n,
+  );
+
+const DAY_RANGE = () => {
+  const now = Date.now();
+  const iso = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace("T", " ");
+  return { from: iso(now - 86_400_000), to: iso(now + 86_400_000), site };
+};
+
+describe("Shipper routing, dead letters, archive, time batching and rollups", () => {
+  it("sends bots to bot_events and humans to events, and the hourly rollup follows", async () => {
+    const lines =
+      rows("h", 7) + toNdjson(Array.from({ length: 3 }, (_, i) => row(`bot-${i}`, { is_bot: 1 })));
+    writeFileSync(join(spoolDir, "events-a.ndjson"), lines);
+    const s = shipper();
+    await s.drain();
+    expect(await counts()).toEqual({ rows: 7, ids: 7 });
+    expect(await counts("bot_events")).toEqual({ rows: 3, ids: 3 });
+    expect(s.stats).toMatchObject({ shippedRows: 7, botRows: 3 });
+    expect(await rollupEvents()).toBe(7);
+    expect(await checkRollups(ch.client, DAY_RANGE())).toEqual([]);
+  });
+
+  it("dead-letters only the lines ClickHouse refuses, with the reason, and keeps the rest", async () => {
+    const bad = `${JSON.stringify({ ...row("bad-ts"), ts: "not a time" })}\n`;
+    const lines = `${rows("a", 10)}${bad}not json at all\n${rows("b", 10)}`;
+    writeFileSync(join(spoolDir, "events-a.ndjson"), lines);
+    const s = shipper();
+    await s.drain();
+    expect(await counts()).toEqual({ rows: 20, ids: 20 });
+    expect(s.stats.deadLettered).toBe(2);
+    const dead = await select<{ file: string; offset: string; reason: string; line: string }>(
+      `SELECT file, toString(offset) AS offset, reason, line FROM ${DATABASE}.dead_letter FINAL
+       WHERE file = 'events-a.ndjson' AND (line LIKE '%bad-ts%' OR line = 'not json at all')
+       ORDER BY offset`,
+    );
+    expect(dead).toHaveLength(2);
+    expect(dead[0]?.reason).toMatch(/DateTime|parse/i);
+    expect(Number(dead[0]?.offset)).toBe(Buffer.byteLength(rows("a", 10)));
+    expect(dead[1]?.line).toBe("not json at all");
+    // A resend of the same batch (a crash before the checkpoint moved) adds nothing.
+    const checkpoint = new CheckpointFile(join(spoolDir, "shipper.checkpoint.json"));
+    checkpoint.write({
+      ...checkpoint.read(),
+      shipped: {},
+      inflight: [{ file: "events-a.ndjson", start: 0, end: Buffer.byteLength(lines) }],
+    });
+    writeFileSync(join(spoolDir, "events-a.ndjson"), lines);
+    await shipper().drain();
+    expect(await counts()).toMatchObject({ ids: 20 });
+  });
+
+  it("dead-letters a line longer than a whole batch instead of stalling on it", async () => {
+    const huge = `${JSON.stringify({ ...row("huge"), pathname: "x".repeat(300_000) })}\n`;
+    writeFileSync(join(spoolDir, "events-a.ndjson"), `${rows("a", 5)}${huge}${rows("b", 5)}`);
+    const s = shipper({ batchBytes: 100_000 });
+    await s.drain();
+    expect(await counts()).toEqual({ rows: 10, ids: 10 });
+    expect(s.stats.deadLettered).toBe(1);
+    const [dead] = await select<{ reason: string; size: string }>(
+      `SELECT reason, toString(length(line)) AS size FROM ${DATABASE}.dead_letter FINAL WHERE line LIKE '%"huge"%'`,
+    );
+    expect(dead?.reason).toMatch(/longer than shipper.batchBytes/);
+    expect(Number(dead?.size)).toBeLessThanOrEqual(256 * 1024);
+  });
+
+  it("archives shipped files under the archive policy instead of deleting them", async () => {
+    writeFileSync(join(spoolDir, "events-a.ndjson"), rows("a", 4));
+    const s = shipper({ shippedFiles: "archive" });
+    await s.drain();
+    expect(existsSync(join(spoolDir, "events-a.ndjson"))).toBe(false);
+    expect(readdirSync(join(spoolDir, "archive"))).toEqual(["events-a.ndjson"]);
+    expect(statSync(join(spoolDir, "archive", "events-a.ndjson")).size).toBe(
+      Buffer.byteLength(rows("a", 4)),
+    );
+  });
+
+  it("holds a partial batch until maxWaitMs has passed since the last insert", async () => {
+    const file = join(spoolDir, "events-a.ndjson");
+    writeFileSync(file, rows("a", 3));
+    const s = shipper({ isSealed: () => false, maxWaitMs: 1500, intervalMs: 20 });
+    s.start();
+    try {
+      const deadline = Date.now() + 10_000;
+      while (s.stats.batches < 1 && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 10));
+      appendFileSync(file, rows("b", 3));
+      s.poke();
+      await new Promise((r) => setTimeout(r, 500));
+      expect(s.stats.batches).toBe(1);
+      while (s.stats.batches < 2 && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 20));
+      expect(s.stats.batches).toBe(2);
+      expect(await counts()).toEqual({ rows: 6, ids: 6 });
+    } finally {
+      await s.stop();
+    }
+  });
+
+  it("re-inserts rollup states for a batch it resends after a crash, and rollups can be checked and rebuilt", async () => {
+    const file = join(spoolDir, "events-a.ndjson");
+    const lines = rows("a", 12);
+    writeFileSync(file, lines);
+    await shipper().drain();
+    // A crash between the events write and its view's write: the rollup lost this site's rows.
+    await ch.client.command({
+      query: `ALTER TABLE ${DATABASE}.events_hourly DELETE WHERE site_id = {site:String}`,
+      query_params: { site },
+      clickhouse_settings: { mutations_sync: "2" },
+    });
+    expect(await rollupEvents()).toBe(0);
+    const mismatch = await checkRollups(ch.client, DAY_RANGE());
+    expect(mismatch).toHaveLength(1);
+    expect(mismatch[0]).toMatchObject({ site_id: site, source: 12, rollup: 0 });
+    // The checkpoint still says the batch is in flight: a restarted shipper resends and repairs.
+    writeFileSync(file, lines);
+    const checkpoint = new CheckpointFile(join(spoolDir, "shipper.checkpoint.json"));
+    checkpoint.write({
+      ...checkpoint.read(),
+      shipped: {},
+      inflight: [{ file: "events-a.ndjson", start: 0, end: Buffer.byteLength(lines) }],
+    });
+    await shipper().drain();
+    expect(await rollupEvents()).toBe(12);
+    // Rebuilding again only unions the same ids: counts stay exact.
+    await rebuildRollups(ch.client, DAY_RANGE());
+    expect(await rollupEvents()).toBe(12);
+    expect(await checkRollups(ch.client, DAY_RANGE())).toEqual([]);
+  });
+});
+
+describe("Shipper letting the embedded engine read whole sealed files", () => {
+  it("ships a sealed file in one statement per table, and a resend after a crash adds nothing", async () => {
+    const lines = rows("w", 30) + toNdjson([row("w-bot", { is_bot: 1 })]);
+    writeFileSync(join(spoolDir, "events-a.ndjson"), lines);
+    const s = shipper({ engineReadsFiles: true });
+    await s.drain();
+    expect(s.stats).toMatchObject({ shippedRows: 30, botRows: 1, batches: 1 });
+    expect(await counts()).toEqual({ rows: 30, ids: 30 });
+    expect(await counts("bot_events")).toEqual({ rows: 1, ids: 1 });
+    expect(await rollupEvents()).toBe(30);
+    // The checkpoint still says in flight (a crash before it moved): same path, same token.
+    writeFileSync(join(spoolDir, "events-a.ndjson"), lines);
+    const checkpoint = new CheckpointFile(join(spoolDir, "shipper.checkpoint.json"));
+    checkpoint.write({
+      ...checkpoint.read(),
+      shipped: {},
+      inflight: [{ file: "events-a.ndjson", start: 0, end: Buffer.byteLength(lines) }],
+    });
+    await shipper({ engineReadsFiles: true }).drain();
+    expect(await counts()).toEqual({ rows: 30, ids: 30 });
+    expect(await rollupEvents()).toBe(30);
+  });
+
+  it("falls back to line batches, dead-lettering bad lines, when the engine refuses the file", async () => {
+    writeFileSync(join(spoolDir, "events-a.ndjson"), `${rows("x", 9)}{"event_id": broken\n`);
+    const s = shipper({ engineReadsFiles: true });
+    await s.drain();
+    expect(await counts()).toMatchObject({ ids: 9 });
+    expect(s.stats.deadLettered).toBe(1);
   });
 });
 

@@ -1,9 +1,13 @@
-import { open, readdir, rm, stat } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import { open, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import type { ClickHouseClient } from "@clickhouse/client";
 import { DATABASE } from "@sightline/config";
 import { CheckpointFile, type CheckpointState, type Range } from "./checkpoint.ts";
+import { isDataError } from "./insert-errors.ts";
+import { hoursAround, rebuildRollups } from "./rollups.ts";
+import { listSpoolFiles, pruneArchive, retireFile, type ShippedFilePolicy } from "./spool-files.ts";
 
 export interface ShipperOptions {
   spoolDir: string;
@@ -12,30 +16,99 @@ export interface ShipperOptions {
   client: ClickHouseClient;
   batchRows: number;
   batchBytes: number;
+  /** How often the spool is looked at when nothing pokes the shipper. */
   intervalMs: number;
+  /** A batch smaller than batchRows/batchBytes waits at most this long after the last insert. */
+  maxWaitMs?: number;
   /** False for the file a writer is still appending to. */
   isSealed: (file: string) => boolean;
+  /**
+   * Embedded mode only: let the engine read a whole sealed, unshipped spool file itself
+   * (`INSERT … SELECT FROM file()`), about 4× faster than sending the bytes (docs/storage.md).
+   */
+  engineReadsFiles?: boolean;
+  /** Bisect batches ClickHouse refuses as bad data and store the bad lines in dead_letter (default true). */
+  deadLetter?: boolean;
+  /** What happens to a fully shipped sealed file (default delete). */
+  shippedFiles?: ShippedFilePolicy;
+  /** Where archived files go (default `<spoolDir>/archive`). */
+  archiveDir?: string;
+  /** Archived files older than this are removed (default 30 days). */
+  archiveKeepMs?: number;
   log?: (message: string) => void;
 }
 
 export interface ShipperStats {
   shippedRows: number;
+  botRows: number;
   batches: number;
   failures: number;
+  deadLettered: number;
+  retiredFiles: number;
   lastError: string | null;
+  lastShippedAt: number | null;
+}
+
+/** One complete NDJSON line and where it sits in the spool. */
+export interface SpoolLine {
+  file: string;
+  start: number;
+  end: number;
+  data: Buffer;
+}
+
+interface Batch {
+  ranges: Range[];
+  chunks: Buffer[];
+  full: boolean;
 }
 
 const NEWLINE = 0x0a;
 const MAX_BACKOFF_MS = 30_000;
+const DEAD_LINE_KEEP_BYTES = 256 * 1024;
+// JSON strings escape every quote, so this byte sequence can only be the is_bot key itself.
+const BOT_MARKER = Buffer.from('"is_bot":1');
+const TS_PATTERN = /"ts":"(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)/;
 
-function tokenFor(ranges: Range[]): string {
-  return ranges.map((r) => `${r.file}:${r.start}-${r.end}`).join(",");
+function tokenFor(spool: string, ranges: Range[]): string {
+  return `${spool}/${ranges.map((r) => `${r.file}:${r.start}-${r.end}`).join(",")}`;
+}
+
+/** The byte ranges a run of lines covers, adjacent lines of one file merged. */
+export function rangesOf(lines: readonly SpoolLine[]): Range[] {
+  const out: Range[] = [];
+  for (const line of lines) {
+    const last = out.at(-1);
+    if (last && last.file === line.file && last.end === line.start) last.end = line.end;
+    else out.push({ file: line.file, start: line.start, end: line.end });
+  }
+  return out;
+}
+
+/** Splits a range's bytes into its complete lines. */
+export function splitLines(range: Range, chunk: Buffer): SpoolLine[] {
+  const lines: SpoolLine[] = [];
+  let from = 0;
+  for (;;) {
+    const nl = chunk.indexOf(NEWLINE, from);
+    if (nl < 0) break;
+    lines.push({
+      file: range.file,
+      start: range.start + from,
+      end: range.start + nl + 1,
+      data: chunk.subarray(from, nl + 1),
+    });
+    from = nl + 1;
+  }
+  return lines;
 }
 
 /**
  * The built-in shipper: source spool, sink ClickHouse. It reads complete lines past the
- * checkpoint, inserts them with a deduplication token derived from the file byte ranges, and
- * moves the checkpoint only after ClickHouse acknowledged. Fully shipped sealed files are removed.
+ * checkpoint, records them as in flight, inserts them with a deduplication token derived from the
+ * file byte ranges (human traffic into events, bots into bot_events), and moves the checkpoint
+ * only after ClickHouse acknowledged. Lines ClickHouse refuses as bad data go to dead_letter with
+ * the reason. Fully shipped sealed files are deleted or archived.
  */
 export class Shipper {
   readonly #o: ShipperOptions;
@@ -46,7 +119,21 @@ export class Shipper {
   #again = false;
   #stopped = true;
   #backoffMs = 0;
-  readonly stats: ShipperStats = { shippedRows: 0, batches: 0, failures: 0, lastError: null };
+  #lastSendAt = 0;
+  #waiting = false;
+  #lastPruneAt = 0;
+  /** The in-flight batch found at start-up came from a crash: repair rollups after resending it. */
+  #recovering: boolean;
+  readonly stats: ShipperStats = {
+    shippedRows: 0,
+    botRows: 0,
+    batches: 0,
+    failures: 0,
+    deadLettered: 0,
+    retiredFiles: 0,
+    lastError: null,
+    lastShippedAt: null,
+  };
 
   constructor(options: ShipperOptions) {
     this.#o = options;
@@ -54,6 +141,19 @@ export class Shipper {
       options.checkpointPath ?? join(options.spoolDir, "shipper.checkpoint.json"),
     );
     this.#state = this.#checkpoint.read();
+    if (!this.#state.id) {
+      this.#state = { ...this.#state, id: randomBytes(8).toString("hex") };
+      this.#checkpoint.write(this.#state);
+    }
+    this.#recovering = this.#state.inflight !== null;
+  }
+
+  get #spoolId(): string {
+    return this.#state.id ?? "";
+  }
+
+  get archiveDir(): string {
+    return this.#o.archiveDir || join(this.#o.spoolDir, "archive");
   }
 
   start(): void {
@@ -65,12 +165,13 @@ export class Shipper {
   poke(): void {
     if (this.#stopped || this.#backoffMs > 0) return;
     if (this.#running) this.#again = true;
-    else this.#schedule(0);
+    // A partial batch already waits for its time: more lines only make it fuller.
+    else if (!this.#waiting) this.#schedule(0);
   }
 
-  /** Ships everything there is now; resolves when the spool is drained (used by tests and the CLI). */
+  /** Ships everything there is now, without waiting for batches to fill (tests and the CLI). */
   async drain(): Promise<void> {
-    while (await this.#shipOnce()) {}
+    while ((await this.#shipOnce(true)) === 0) {}
   }
 
   async stop(): Promise<void> {
@@ -85,6 +186,7 @@ export class Shipper {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = setTimeout(() => {
       this.#timer = null;
+      this.#waiting = false;
       this.#running = this.#loop().finally(() => {
         this.#running = null;
       });
@@ -92,9 +194,11 @@ export class Shipper {
   }
 
   async #loop(): Promise<void> {
+    let wait = -1;
     try {
-      let more = true;
-      while (more && !this.#stopped) more = await this.#shipOnce();
+      // 0: shipped, more may wait; >0: a partial batch waits that long; -1: nothing to ship.
+      do wait = await this.#shipOnce(false);
+      while (wait === 0 && !this.#stopped);
       this.#backoffMs = 0;
     } catch (error) {
       this.stats.failures++;
@@ -106,67 +210,255 @@ export class Shipper {
       this.#schedule(this.#backoffMs);
       return;
     }
-    const delay = this.#again ? 0 : this.#o.intervalMs;
+    const delay = wait > 0 ? wait : this.#again ? 0 : this.#o.intervalMs;
     this.#again = false;
     this.#schedule(delay);
+    this.#waiting = wait > 0;
   }
 
-  /** Ships one batch; returns true when something was shipped, so more may be waiting. */
-  async #shipOnce(): Promise<boolean> {
+  /** Ships one batch. Returns 0 when it shipped, ms to wait for a partial batch, or -1 if idle. */
+  async #shipOnce(force: boolean): Promise<number> {
     const inflight = this.#state.inflight;
     if (inflight) {
-      // A batch was sent before a crash or failure: resend exactly it, so its token matches.
-      const raw = await Promise.all(inflight.map((r) => this.#readRange(r)));
-      // A skipped torn line is a range with no complete line in it: send nothing for it.
-      const chunks = raw.map((c) => c.subarray(0, c.lastIndexOf(NEWLINE) + 1));
-      await this.#insert(inflight, chunks);
-      return true;
+      // A batch was sent before a crash or failure: resend exactly it, the same way, so its
+      // tokens match.
+      if (await this.#isWholeFile(inflight)) await this.#deliverFile(inflight[0] as Range);
+      else
+        await this.#deliver(inflight, await Promise.all(inflight.map((r) => this.#readRange(r))));
+      return 0;
     }
-    const { ranges, chunks } = await this.#nextBatch();
-    if (ranges.length > 0) {
-      this.#state = { ...this.#state, inflight: ranges };
+    const whole = await this.#nextWholeFile();
+    if (whole) {
+      this.#state = { ...this.#state, inflight: [whole] };
       this.#checkpoint.write(this.#state);
-      await this.#insert(ranges, chunks);
+      await this.#deliverFile(whole);
+      await this.#retireShippedFiles();
+      return 0;
     }
-    await this.#removeShippedFiles();
-    return ranges.length > 0;
+    const batch = await this.#nextBatch();
+    if (batch.ranges.length > 0) {
+      const waited = Date.now() - this.#lastSendAt;
+      const maxWait = this.#o.maxWaitMs ?? 0;
+      if (!force && !batch.full && waited < maxWait) return maxWait - waited;
+      this.#state = { ...this.#state, inflight: batch.ranges };
+      this.#checkpoint.write(this.#state);
+      await this.#deliver(batch.ranges, batch.chunks);
+    }
+    await this.#retireShippedFiles();
+    return batch.ranges.length > 0 ? 0 : -1;
   }
 
-  async #insert(ranges: Range[], chunks: Buffer[]): Promise<void> {
-    const body = Buffer.concat(chunks);
-    let rows = 0;
-    for (const byte of body) if (byte === NEWLINE) rows++;
-    if (rows > 0) {
-      const result = await this.#o.client.exec({
-        query: `INSERT INTO ${DATABASE}.events FORMAT JSONEachRow`,
-        values: Readable.from([body], { objectMode: false }),
-        clickhouse_settings: {
-          insert_deduplication_token: tokenFor(ranges),
-          insert_deduplicate: 1,
-          async_insert: 0,
-        },
-      });
-      result.stream.resume();
+  /** The first file with unshipped lines, when the engine can take it whole. */
+  async #nextWholeFile(): Promise<Range | null> {
+    if (!this.#o.engineReadsFiles) return null;
+    for (const file of await listSpoolFiles(this.#o.spoolDir)) {
+      const start = this.#state.shipped[file] ?? 0;
+      const size = (await stat(join(this.#o.spoolDir, file))).size;
+      if (size <= start) continue;
+      const range = { file, start, end: size };
+      return (await this.#isWholeFile([range])) ? range : null;
     }
+    return null;
+  }
+
+  async #isWholeFile(ranges: Range[]): Promise<boolean> {
+    const [range] = ranges;
+    if (!this.#o.engineReadsFiles || ranges.length !== 1 || !range || range.start !== 0)
+      return false;
+    if (!this.#o.isSealed(range.file)) return false;
+    const size = await stat(join(this.#o.spoolDir, range.file)).then(
+      (s) => s.size,
+      () => -1,
+    );
+    // Up to twice a batch: a spool file (64 MB by default) is one statement.
+    return size === range.end && size <= 2 * this.#o.batchBytes;
+  }
+
+  #structure: Promise<string> | null = null;
+
+  /** The events columns as a file() structure, so nothing is left to schema inference. */
+  #columns(): Promise<string> {
+    this.#structure ??= this.#o.client
+      .query({
+        query: `SELECT name, type FROM system.columns WHERE database = {db:String} AND table = 'events' ORDER BY position`,
+        query_params: { db: DATABASE },
+        format: "JSONEachRow",
+      })
+      .then((rs) => rs.json<{ name: string; type: string }>())
+      .then((cols) => cols.map((c) => `${c.name} ${c.type}`).join(", "))
+      .catch((error) => {
+        this.#structure = null;
+        throw error;
+      });
+    return this.#structure;
+  }
+
+  async #deliverFile(range: Range): Promise<void> {
+    const path = join(this.#o.spoolDir, range.file);
+    const raw = await this.#readRange(range);
+    const lines = splitLines(range, raw);
+    if (raw.length !== (lines.at(-1)?.end ?? 0)) {
+      // A torn last line: the engine would refuse the file, so ship its whole lines the usual way.
+      await this.#deliver([range], [raw]);
+      return;
+    }
+    const structure = await this.#columns();
+    const token = tokenFor(this.#spoolId, [range]);
+    this.#lastSendAt = Date.now();
+    try {
+      for (const [table, bot] of [
+        ["events", 0],
+        ["bot_events", 1],
+      ] as const) {
+        await this.#o.client.command({
+          query: `INSERT INTO ${DATABASE}.${table} SELECT * FROM file({path:String}, 'JSONEachRow', {structure:String}) WHERE is_bot = ${bot}`,
+          query_params: { path, structure },
+          clickhouse_settings: {
+            insert_deduplication_token: token,
+            insert_deduplicate: 1,
+            async_insert: 0,
+          },
+        });
+      }
+    } catch (error) {
+      if (!isDataError(error)) throw error;
+      // Bad lines in the file: the usual path bisects them out into dead_letter.
+      this.#o.log?.(`shipper: ${range.file} refused as a whole, shipping it line by line`);
+      await this.#deliver([range], [raw]);
+      return;
+    }
+    const humans = lines.filter((l) => !l.data.includes(BOT_MARKER));
+    if (this.#recovering) {
+      await this.#repairRollups(humans);
+      this.#recovering = false;
+    }
+    this.#ack([range], humans.length, lines.length - humans.length);
+  }
+
+  #ack(ranges: Range[], humans: number, bots: number): void {
     const shipped = { ...this.#state.shipped };
     for (const r of ranges) shipped[r.file] = Math.max(shipped[r.file] ?? 0, r.end);
-    this.#state = { shipped, inflight: null };
+    this.#state = { ...this.#state, shipped, inflight: null };
     this.#checkpoint.write(this.#state);
-    this.stats.shippedRows += rows;
+    this.stats.shippedRows += humans;
+    this.stats.botRows += bots;
     this.stats.batches++;
+    this.stats.lastShippedAt = Date.now();
   }
 
-  async #spoolFiles(): Promise<string[]> {
-    const names = await readdir(this.#o.spoolDir);
-    return names.filter((n) => n.endsWith(".ndjson")).sort();
+  async #deliver(ranges: Range[], raw: Buffer[]): Promise<void> {
+    const humans: SpoolLine[] = [];
+    const bots: SpoolLine[] = [];
+    for (const [i, range] of ranges.entries()) {
+      const chunk = raw[i];
+      // One line longer than a batch: found by #nextBatch (no bytes read), or re-read after a crash.
+      const overlong =
+        range.end - range.start > this.#o.batchBytes &&
+        (chunk === undefined || chunk.indexOf(NEWLINE) === chunk.length - 1);
+      if (overlong) {
+        await this.#deadLetterOverlong(range);
+        continue;
+      }
+      for (const line of splitLines(range, chunk ?? Buffer.alloc(0))) {
+        (line.data.includes(BOT_MARKER) ? bots : humans).push(line);
+      }
+    }
+    this.#lastSendAt = Date.now();
+    if (humans.length > 0)
+      await this.#send("events", humans, tokenFor(this.#spoolId, rangesOf(humans)));
+    if (bots.length > 0)
+      await this.#send("bot_events", bots, tokenFor(this.#spoolId, rangesOf(bots)));
+    if (this.#recovering) {
+      // The crash may have come between the events write and its materialized view's write.
+      await this.#repairRollups(humans);
+      this.#recovering = false;
+    }
+    this.#ack(ranges, humans.length, bots.length);
   }
 
-  async #nextBatch(): Promise<{ ranges: Range[]; chunks: Buffer[] }> {
+  /** Inserts lines; on a bad-data error, bisects so only the bad lines go to dead_letter. */
+  async #send(table: string, lines: SpoolLine[], token: string): Promise<void> {
+    try {
+      await this.#insert(
+        table,
+        lines.length === 1 ? (lines[0]?.data ?? Buffer.alloc(0)) : concat(lines),
+        token,
+      );
+    } catch (error) {
+      if (this.#o.deadLetter === false || !isDataError(error)) throw error;
+      if (lines.length === 1) {
+        const line = lines[0] as SpoolLine;
+        await this.#deadLetter(line.file, line.start, line.data, (error as Error).message);
+        return;
+      }
+      const mid = lines.length >> 1;
+      const left = lines.slice(0, mid);
+      const right = lines.slice(mid);
+      // Sub-batch tokens derive from their own ranges, so a resend after a crash bisects alike.
+      await this.#send(table, left, tokenFor(this.#spoolId, rangesOf(left)));
+      await this.#send(table, right, tokenFor(this.#spoolId, rangesOf(right)));
+    }
+  }
+
+  async #insert(table: string, body: Buffer, token: string): Promise<void> {
+    const result = await this.#o.client.exec({
+      query: `INSERT INTO ${DATABASE}.${table} FORMAT JSONEachRow`,
+      values: Readable.from([body], { objectMode: false }),
+      clickhouse_settings: {
+        insert_deduplication_token: token,
+        insert_deduplicate: 1,
+        async_insert: 0,
+      },
+    });
+    result.stream.resume();
+  }
+
+  async #deadLetter(file: string, offset: number, line: Buffer, reason: string): Promise<void> {
+    const text = line.subarray(0, DEAD_LINE_KEEP_BYTES).toString("utf8").replace(/\n$/, "");
+    await this.#o.client.insert({
+      table: `${DATABASE}.dead_letter`,
+      values: [{ source: "shipper", file, offset, reason: reason.slice(0, 2000), line: text }],
+      format: "JSONEachRow",
+      clickhouse_settings: { async_insert: 0 },
+    });
+    this.stats.deadLettered++;
+    this.#o.log?.(`shipper: dead-lettered the line at ${file}:${offset}: ${reason.slice(0, 200)}`);
+  }
+
+  async #deadLetterOverlong(range: Range): Promise<void> {
+    const head = await this.#readRange({
+      file: range.file,
+      start: range.start,
+      end: range.start + Math.min(DEAD_LINE_KEEP_BYTES, range.end - range.start),
+    });
+    await this.#deadLetter(
+      range.file,
+      range.start,
+      head,
+      `line of ${range.end - range.start} bytes is longer than shipper.batchBytes (${this.#o.batchBytes}); its first ${head.length} bytes are kept`,
+    );
+  }
+
+  async #repairRollups(lines: SpoolLine[]): Promise<void> {
+    let min = "";
+    let max = "";
+    for (const line of lines) {
+      const ts = TS_PATTERN.exec(line.data.toString("utf8", 0, Math.min(line.data.length, 400)));
+      if (!ts?.[1]) continue;
+      if (!min || ts[1] < min) min = ts[1];
+      if (!max || ts[1] > max) max = ts[1];
+    }
+    if (!min) return;
+    await rebuildRollups(this.#o.client, hoursAround(min, max));
+    this.#o.log?.(`shipper: re-checked rollups for ${min} .. ${max} after a restart mid-batch`);
+  }
+
+  async #nextBatch(): Promise<Batch> {
     const ranges: Range[] = [];
     const chunks: Buffer[] = [];
     let bytes = 0;
     let rows = 0;
-    for (const file of await this.#spoolFiles()) {
+    for (const file of await listSpoolFiles(this.#o.spoolDir)) {
       const start = this.#state.shipped[file] ?? 0;
       const size = (await stat(join(this.#o.spoolDir, file))).size;
       if (size <= start) continue;
@@ -179,13 +471,20 @@ export class Shipper {
           this.#o.log?.(`shipper: skipping ${chunk.length} bytes of a torn last line in ${file}`);
           ranges.push({ file, start, end: size });
           chunks.push(Buffer.alloc(0));
+          continue;
         }
-        if (chunk.length >= budget) return { ranges, chunks };
+        if (chunk.length >= budget) {
+          if (ranges.length > 0) return { ranges, chunks, full: true };
+          // One line longer than a whole batch: find its end, and dead-letter it alone.
+          const lineEnd = await this.#findLineEnd(file, start + chunk.length, size);
+          if (lineEnd !== null)
+            return { ranges: [{ file, start, end: lineEnd }], chunks: [], full: true };
+        }
         continue;
       }
       let lines = 0;
-      for (let i = 0; i < end; i++) {
-        if (chunk[i] === NEWLINE && ++lines + rows >= this.#o.batchRows) {
+      for (let i = chunk.indexOf(NEWLINE); i >= 0 && i < end; i = chunk.indexOf(NEWLINE, i + 1)) {
+        if (++lines + rows >= this.#o.batchRows) {
           end = i + 1;
           break;
         }
@@ -195,10 +494,21 @@ export class Shipper {
       bytes += end;
       rows += lines;
       if (rows >= this.#o.batchRows || bytes >= this.#o.batchBytes) {
-        return { ranges, chunks };
+        return { ranges, chunks, full: true };
       }
     }
-    return { ranges, chunks };
+    return { ranges, chunks, full: false };
+  }
+
+  /** The offset just past the next newline at or after `from`, or null if the line is unfinished. */
+  async #findLineEnd(file: string, from: number, size: number): Promise<number | null> {
+    const step = 1 << 20;
+    for (let at = from; at < size; at += step) {
+      const chunk = await this.#readRange({ file, start: at, end: Math.min(size, at + step) });
+      const nl = chunk.indexOf(NEWLINE);
+      if (nl >= 0) return at + nl + 1;
+    }
+    return null;
   }
 
   async #readRange(range: Range): Promise<Buffer> {
@@ -222,10 +532,11 @@ export class Shipper {
     }
   }
 
-  async #removeShippedFiles(): Promise<void> {
-    const present = new Set(await this.#spoolFiles());
+  async #retireShippedFiles(): Promise<void> {
+    const present = new Set(await listSpoolFiles(this.#o.spoolDir));
     let changed = false;
     const shipped = { ...this.#state.shipped };
+    const policy = this.#o.shippedFiles ?? "delete";
     for (const [file, offset] of Object.entries(shipped)) {
       if (!present.has(file)) {
         delete shipped[file];
@@ -235,24 +546,34 @@ export class Shipper {
       if (!this.#o.isSealed(file)) continue;
       const size = (await stat(join(this.#o.spoolDir, file))).size;
       if (offset >= size) {
-        await rm(join(this.#o.spoolDir, file), { force: true });
+        await retireFile(this.#o.spoolDir, file, policy, this.archiveDir);
         delete shipped[file];
         changed = true;
+        this.stats.retiredFiles++;
       }
     }
     if (changed) {
       this.#state = { ...this.#state, shipped };
       this.#checkpoint.write(this.#state);
     }
+    if (policy === "archive" && Date.now() - this.#lastPruneAt > 60_000) {
+      this.#lastPruneAt = Date.now();
+      const removed = await pruneArchive(this.archiveDir, this.#o.archiveKeepMs ?? 30 * 86_400_000);
+      if (removed > 0) this.#o.log?.(`shipper: removed ${removed} expired archived spool files`);
+    }
   }
 
   /** Bytes in the spool not yet acknowledged by ClickHouse. */
   async lagBytes(): Promise<number> {
     let lag = 0;
-    for (const file of await this.#spoolFiles()) {
+    for (const file of await listSpoolFiles(this.#o.spoolDir)) {
       const size = (await stat(join(this.#o.spoolDir, file))).size;
       lag += Math.max(0, size - (this.#state.shipped[file] ?? 0));
     }
     return lag;
   }
+}
+
+function concat(lines: readonly SpoolLine[]): Buffer {
+  return Buffer.concat(lines.map((l) => l.data));
 }

@@ -30,6 +30,26 @@ export function rangeProblem(from: string, to: string): string | null {
 }
 
 // Counting distinct event ids keeps reports exact before ReplacingMergeTree has merged duplicates.
+// The hourly rollup holds uniqExact states of event and visitor ids, so merging them is just as
+// exact and reads far fewer rows; it serves every time zone whose offsets are whole hours.
+const HOURS = `site_id = {site:String}
+    AND hour >= toDateTime({start:String}, {tz:String})
+    AND hour < toDateTime({end:String}, {tz:String})`;
+
+const ROLLUP_BY_DAY = `SELECT toString(toDate(hour, {tz:String})) AS date,
+    uniqExactMergeIf(events, name = 'pageview') AS pageviews,
+    uniqExactMerge(visitors) AS visitors
+  FROM ${DATABASE}.events_hourly
+  WHERE ${HOURS}
+  GROUP BY date
+  ORDER BY date`;
+
+const ROLLUP_TOTALS = `SELECT uniqExactMergeIf(events, name = 'pageview') AS pageviews,
+    uniqExactMerge(visitors) AS visitors
+  FROM ${DATABASE}.events_hourly
+  WHERE ${HOURS}`;
+
+// Raw events, for time zones with half- or quarter-hour offsets (India, Nepal, Newfoundland...).
 const FILTER = `site_id = {site:String}
     AND ts >= toDateTime64({start:String}, 3, {tz:String})
     AND ts < toDateTime64({end:String}, 3, {tz:String})
@@ -48,6 +68,17 @@ const TOTALS = `SELECT uniqExactIf(event_id, name = 'pageview') AS pageviews,
   FROM ${DATABASE}.events
   WHERE ${FILTER}`;
 
+/** True when `tz` is a whole number of hours from UTC on every day from `fromMs` to `toMs`. */
+export function wholeHourOffsets(tz: string, fromMs: number, toMs: number): boolean {
+  const format = new Intl.DateTimeFormat("en", { timeZone: tz, timeZoneName: "longOffset" });
+  for (let ms = fromMs; ms <= toMs + DAY_MS; ms += DAY_MS / 2) {
+    const name = format.formatToParts(ms).find((p) => p.type === "timeZoneName")?.value ?? "";
+    const minutes = /[+-]\d{2}:(\d{2})/.exec(name)?.[1];
+    if (minutes !== undefined && minutes !== "00") return false;
+  }
+  return true;
+}
+
 interface CountsRow {
   pageviews: number | string;
   visitors: number | string;
@@ -65,9 +96,10 @@ export async function dailyStats(
     end: `${end} 00:00:00`,
     tz: input.tz,
   };
+  const rollup = wholeHourOffsets(input.tz, parseDay(input.from), parseDay(input.to));
   const [byDay, totals] = await Promise.all([
-    ch.read<CountsRow & { date: string }>(BY_DAY, params),
-    ch.read<CountsRow>(TOTALS, params),
+    ch.read<CountsRow & { date: string }>(rollup ? ROLLUP_BY_DAY : BY_DAY, params),
+    ch.read<CountsRow>(rollup ? ROLLUP_TOTALS : TOTALS, params),
   ]);
   const found = new Map(byDay.map((r) => [r.date, r]));
   const days: DailyStats["days"] = [];

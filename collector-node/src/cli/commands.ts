@@ -1,0 +1,355 @@
+import {
+  closeSync,
+  createReadStream,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from "node:fs";
+import { basename, join, resolve } from "node:path";
+import { pipeline } from "node:stream/promises";
+import {
+  type ClickHouse,
+  DATABASE,
+  migrate,
+  openClickHouse,
+  type Settings,
+} from "@sightline/config";
+import { CheckpointFile } from "../checkpoint.ts";
+import { checkRollups, rebuildRollups } from "../rollups.ts";
+import { Shipper } from "../shipper.ts";
+import { listSpoolFiles } from "../spool-files.ts";
+import { sealedBy } from "./sealed.ts";
+
+export class CliError extends Error {
+  override name = "CliError";
+}
+
+export interface CommandContext {
+  settings: Settings;
+  args: string[];
+  options: Record<string, string | boolean | undefined>;
+  out: (line: string) => void;
+}
+
+type Command = (ctx: CommandContext) => Promise<number>;
+
+async function withClickHouse<T>(settings: Settings, run: (ch: ClickHouse) => Promise<T>) {
+  const ch = openClickHouse(settings);
+  try {
+    return await run(ch);
+  } catch (error) {
+    const message = (error as Error).message;
+    if (/Cannot lock file/i.test(message)) {
+      throw new CliError(
+        `another process holds ${join(settings.dataDir, "clickhouse")}: stop the Sightline server first (embedded ClickHouse allows one process per folder)`,
+      );
+    }
+    throw error;
+  } finally {
+    await ch.close();
+  }
+}
+
+function shipperFor(
+  settings: Settings,
+  ch: ClickHouse,
+  out: (l: string) => void,
+  spoolDir = settings.spool.dir,
+) {
+  return new Shipper({
+    spoolDir,
+    client: ch.session(),
+    batchRows: settings.shipper.batchRows,
+    batchBytes: settings.shipper.batchBytes,
+    intervalMs: settings.shipper.intervalMs,
+    maxWaitMs: settings.shipper.maxWaitMs,
+    engineReadsFiles: ch.mode === "embedded",
+    deadLetter: settings.shipper.deadLetter,
+    shippedFiles: settings.shipper.shippedFiles,
+    archiveDir: settings.shipper.archiveDir,
+    archiveKeepMs: settings.shipper.archiveKeepDays * 86_400_000,
+    isSealed: sealedBy(spoolDir, settings.spool.maxFileAgeSeconds * 1000),
+    log: out,
+  });
+}
+
+function day(text: string | boolean | undefined, name: string, fallback: string): string {
+  if (text === undefined) return fallback;
+  if (typeof text !== "string" || !/^\d{4}-\d\d-\d\d$/.test(text) || Number.isNaN(Date.parse(text)))
+    throw new CliError(`--${name}: "${String(text)}" is not a date (YYYY-MM-DD)`);
+  return text;
+}
+
+function count(text: string | boolean | undefined, name: string): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (typeof text !== "string" || !Number.isInteger(n) || n < 0)
+    throw new CliError(`--${name}: "${String(text)}" is not a whole number`);
+  return n;
+}
+
+const SITE = /^[\w.:-]{1,253}$/;
+
+const migrateCommand: Command = async ({ settings, out }) =>
+  withClickHouse(settings, async (ch) => {
+    const applied = await migrate(ch.client, undefined, out);
+    out(applied.length ? `applied ${applied.length} migration(s)` : "schema is up to date");
+    return 0;
+  });
+
+const ship: Command = async ({ settings, options, out }) =>
+  withClickHouse(settings, async (ch) => {
+    await migrate(ch.client, undefined, out);
+    if (!existsSync(settings.spool.dir)) mkdirSync(settings.spool.dir, { recursive: true });
+    const shipper = shipperFor(settings, ch, out);
+    if (options.once) {
+      const started = Date.now();
+      await shipper.drain();
+      const { shippedRows, botRows, deadLettered } = shipper.stats;
+      out(
+        `shipped ${shippedRows} rows and ${botRows} bot rows (${deadLettered} dead-lettered) in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+      );
+      return 0;
+    }
+    out(`shipping ${settings.spool.dir} to ClickHouse; Ctrl-C to stop`);
+    shipper.start();
+    const progress = setInterval(async () => {
+      const lag = await shipper.lagBytes().catch(() => Number.NaN);
+      const s = shipper.stats;
+      out(
+        `shipped ${s.shippedRows} rows, ${s.botRows} bot rows, ${s.deadLettered} dead-lettered, lag ${lag} bytes${s.lastError && s.failures ? `, last error: ${s.lastError}` : ""}`,
+      );
+    }, 10_000);
+    await new Promise<void>((resolveStop) => {
+      const stop = () => resolveStop();
+      process.once("SIGINT", stop);
+      process.once("SIGTERM", stop);
+    });
+    clearInterval(progress);
+    await shipper.stop();
+    out("shipper stopped");
+    return 0;
+  });
+
+/** Clips [start, end) to whole lines of `path`: start moves to a line start, end back to a line end. */
+function wholeLines(path: string, start: number, end: number): { start: number; end: number } {
+  const fd = openSync(path, "r");
+  try {
+    const byteAt = (at: number) => {
+      const b = Buffer.alloc(1);
+      return readSync(fd, b, 0, 1, at) === 1 ? b[0] : undefined;
+    };
+    let s = start;
+    while (s > 0 && s < end && byteAt(s - 1) !== 0x0a) s++;
+    let e = end;
+    while (e > s && byteAt(e - 1) !== 0x0a) e--;
+    return { start: s, end: e };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+const replay: Command = async ({ settings, args, options, out }) => {
+  const [file] = args;
+  if (!file)
+    throw new CliError(
+      "replay: name an archived spool file, e.g. sightline replay archive/events-….ndjson",
+    );
+  const candidates = [resolve(file), join(settings.shipper.archiveDir, file)];
+  const path = candidates.find((p) => existsSync(p));
+  if (!path)
+    throw new CliError(`replay: no such file: ${file} (looked in ${candidates.join(", ")})`);
+  const size = statSync(path).size;
+  const range = wholeLines(
+    path,
+    count(options.start, "start") ?? 0,
+    Math.min(size, count(options.end, "end") ?? size),
+  );
+  if (range.end <= range.start)
+    throw new CliError(
+      `replay: no whole line between bytes ${options.start ?? 0} and ${options.end ?? size} of ${path}`,
+    );
+  // The range is copied into a folder of its own with its own checkpoint, so a replay that is
+  // interrupted resumes where it stopped, and the live spool and its checkpoint are left alone.
+  const dir = join(
+    settings.dataDir,
+    "replay",
+    `${basename(path, ".ndjson")}-${range.start}-${range.end}`,
+  );
+  mkdirSync(dir, { recursive: true });
+  const copy = join(dir, `replay-${basename(path, ".ndjson")}-${range.start}-${range.end}.ndjson`);
+  if (!existsSync(copy)) {
+    await pipeline(
+      createReadStream(path, { start: range.start, end: range.end - 1 }),
+      createWriteStream(`${copy}.tmp`),
+    );
+    renameSync(`${copy}.tmp`, copy);
+  }
+  out(`replaying ${range.end - range.start} bytes of ${path} (bytes ${range.start}-${range.end})`);
+  return withClickHouse(settings, async (ch) => {
+    const shipper = new Shipper({
+      spoolDir: dir,
+      client: ch.session(),
+      batchRows: settings.shipper.batchRows,
+      batchBytes: settings.shipper.batchBytes,
+      intervalMs: settings.shipper.intervalMs,
+      deadLetter: settings.shipper.deadLetter,
+      shippedFiles: "delete",
+      isSealed: () => true,
+      log: out,
+    });
+    let last = 0;
+    const progress = setInterval(() => {
+      if (shipper.stats.shippedRows === last) return;
+      last = shipper.stats.shippedRows;
+      out(`  ${last} rows so far`);
+    }, 2000);
+    try {
+      await shipper.drain();
+    } finally {
+      clearInterval(progress);
+    }
+    rmSync(dir, { recursive: true, force: true });
+    const s = shipper.stats;
+    out(
+      `replayed ${s.shippedRows} rows and ${s.botRows} bot rows (${s.deadLettered} dead-lettered); duplicates of rows already stored are not counted twice`,
+    );
+    return 0;
+  });
+};
+
+const stats: Command = async ({ settings, out }) => {
+  const checkpoint = new CheckpointFile(join(settings.spool.dir, "shipper.checkpoint.json")).read();
+  const files = existsSync(settings.spool.dir) ? await listSpoolFiles(settings.spool.dir) : [];
+  let lag = 0;
+  let total = 0;
+  for (const f of files) {
+    const size = statSync(join(settings.spool.dir, f)).size;
+    total += size;
+    lag += Math.max(0, size - (checkpoint.shipped[f] ?? 0));
+  }
+  const archived = existsSync(settings.shipper.archiveDir)
+    ? await listSpoolFiles(settings.shipper.archiveDir)
+    : [];
+  out(
+    `spool ${settings.spool.dir}: ${files.length} file(s), ${total} bytes, ${lag} bytes not yet shipped${checkpoint.inflight ? " (a batch is in flight)" : ""}`,
+  );
+  out(`archive ${settings.shipper.archiveDir}: ${archived.length} file(s)`);
+  return withClickHouse(settings, async (ch) => {
+    // Distinct event ids scan the id column: exact, and fine for an operator's occasional look.
+    const measures: Record<string, string> = {
+      events: "count() AS n, uniqExact(event_id) AS ids",
+      bot_events: "count() AS n, uniqExact(event_id) AS ids",
+      events_hourly: "count() AS n, uniqExactMerge(events) AS ids",
+      dead_letter: "count() AS n",
+    };
+    for (const [table, measure] of Object.entries(measures)) {
+      const rs = await ch.client
+        .query({ query: `SELECT ${measure} FROM ${DATABASE}.${table}`, format: "JSONEachRow" })
+        .catch(() => null);
+      const row = rs ? (await rs.json<{ n: string; ids?: string }>())[0] : null;
+      if (!row) {
+        out(`${DATABASE}.${table}: missing (run sightline migrate)`);
+        continue;
+      }
+      const ids = row.ids === undefined ? "" : `, ${Number(row.ids)} distinct event ids`;
+      out(`${DATABASE}.${table}: ${Number(row.n)} rows${ids}`);
+    }
+    return 0;
+  });
+};
+
+const rollups: Command = async ({ settings, args, options, out }) => {
+  const [action] = args;
+  if (action !== "check" && action !== "rebuild")
+    throw new CliError('rollups: say "check" or "rebuild"');
+  const today = new Date().toISOString().slice(0, 10);
+  const from = day(options.from, "from", "2000-01-01");
+  const to = day(options.to, "to", today);
+  const site = typeof options.site === "string" ? options.site : undefined;
+  if (site !== undefined && !SITE.test(site))
+    throw new CliError(`--site: "${site}" is not a site id`);
+  return withClickHouse(settings, async (ch) => {
+    const start = Date.parse(`${from}T00:00:00Z`);
+    const end = Date.parse(`${to}T00:00:00Z`) + 86_400_000;
+    if (action === "check") {
+      const bad = await checkRollups(ch.client, { from: `${from} 00:00:00`, to: iso(end), site });
+      for (const m of bad.slice(0, 50))
+        out(`  ${m.site_id} ${m.hour} ${m.name}: events ${m.source}, rollup ${m.rollup}`);
+      out(
+        bad.length
+          ? `${bad.length} hour(s) differ: run "sightline rollups rebuild" for the range`
+          : "rollups match the raw events",
+      );
+      return bad.length ? 1 : 0;
+    }
+    // Month by month, so progress shows and one statement never holds the whole table.
+    for (let at = start; at < end; ) {
+      const next = Math.min(
+        end,
+        Date.UTC(new Date(at).getUTCFullYear(), new Date(at).getUTCMonth() + 1, 1),
+      );
+      await rebuildRollups(ch.client, { from: iso(at), to: iso(next), site });
+      out(`  rebuilt ${iso(at).slice(0, 7)}`);
+      at = next;
+    }
+    out("rollups re-inserted from the raw events (states only union, so counts cannot double)");
+    return 0;
+  });
+};
+
+const retention: Command = async ({ settings, args, options, out }) => {
+  const [action, site] = args;
+  if (action === "list") {
+    return withClickHouse(settings, async (ch) => {
+      const rs = await ch.client.query({
+        query: `SELECT site_id, argMax(raw_months, updated_at) AS raw, argMax(rollup_months, updated_at) AS rollup FROM ${DATABASE}.site_retention GROUP BY site_id ORDER BY site_id`,
+        format: "JSONEachRow",
+      });
+      const rows = await rs.json<{ site_id: string; raw: number; rollup: number }>();
+      out("defaults: raw events 13 months, rollups 60 months");
+      for (const r of rows) out(`${r.site_id}: raw ${r.raw} months, rollups ${r.rollup} months`);
+      return 0;
+    });
+  }
+  if (action !== "set") throw new CliError('retention: say "set <site> …" or "list"');
+  if (!site || !SITE.test(site))
+    throw new CliError(`retention set: "${site ?? ""}" is not a site id`);
+  const raw = count(options["raw-months"], "raw-months") ?? 13;
+  const rollup = count(options["rollup-months"], "rollup-months") ?? 60;
+  if (raw < 1 || rollup < raw)
+    throw new CliError("retention set: need 1 <= --raw-months <= --rollup-months");
+  return withClickHouse(settings, async (ch) => {
+    await ch.client.insert({
+      table: `${DATABASE}.site_retention`,
+      values: [{ site_id: site, raw_months: raw, rollup_months: rollup }],
+      format: "JSONEachRow",
+    });
+    await ch.client.command({ query: `SYSTEM RELOAD DICTIONARY ${DATABASE}.site_retention_dict` });
+    // Parts remember the TTL computed when they were written; re-materialize to apply the change.
+    for (const table of ["events", "bot_events", "events_hourly"]) {
+      await ch.client.command({ query: `ALTER TABLE ${DATABASE}.${table} MATERIALIZE TTL` });
+      out(`  TTL re-applied to ${DATABASE}.${table}`);
+    }
+    out(`${site}: raw events kept ${raw} months, rollups ${rollup} months`);
+    return 0;
+  });
+};
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 19).replace("T", " ");
+}
+
+export const COMMANDS: Record<string, Command> = {
+  migrate: migrateCommand,
+  ship,
+  replay,
+  stats,
+  rollups,
+  retention,
+};
