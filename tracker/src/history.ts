@@ -1,11 +1,9 @@
-import type { Win } from "./win.ts";
-
 /**
  * Calls `onNavigate` after History API navigations: every pushState and popstate, and
  * replaceState only when it changes the path (routers use it to tidy query strings and state).
  */
-export function watchHistory(w: Win, onNavigate: () => void): void {
-  const h = w.history;
+export function watchHistory(onNavigate: () => void): void {
+  const h = history;
   const push = h.pushState;
   const replace = h.replaceState;
   h.pushState = function (this: History, ...args: Parameters<History["pushState"]>) {
@@ -13,9 +11,9 @@ export function watchHistory(w: Win, onNavigate: () => void): void {
     onNavigate();
   };
   h.replaceState = function (this: History, ...args: Parameters<History["replaceState"]>) {
-    const path = w.location.pathname;
+    const path = location.pathname;
     replace.apply(this, args);
-    if (w.location.pathname !== path) onNavigate();
+    if (location.pathname !== path) onNavigate();
   };
-  w.addEventListener("popstate", onNavigate);
+  addEventListener("popstate", onNavigate);
 }

@@ -1,10 +1,18 @@
-/** A random v4 UUID. randomUUID only exists in secure contexts, so plain-http sites use the fallback. */
+/** 128 random bits as 32 hex chars; getRandomValues works on plain-http pages too, unlike randomUUID. */
 export function randomId(): string {
-  if (crypto.randomUUID) return crypto.randomUUID();
-  const b = crypto.getRandomValues(new Uint8Array(16));
-  b[6] = (b[6]! & 15) | 64;
-  b[8] = (b[8]! & 63) | 128;
-  return Array.from(b, (x) => (x + 256).toString(16).slice(1))
-    .join("")
-    .replace(/(.{8})(.{4})(.{4})(.{4})/, "$1-$2-$3-$4-");
+  return Array.from(crypto.getRandomValues(new Uint32Array(4)), (x) =>
+    (x + 2 ** 32).toString(16).slice(1),
+  ).join("");
+}
+
+/** A fast 64-bit string hash (two FNV-style lanes) as hex. Not for security, only for grouping. */
+export function hash(s: string): string {
+  let a = 0x811c9dc5;
+  let b = 0x9e3779b9;
+  for (let i = 0; i < s.length; ) {
+    const c = s.charCodeAt(i++);
+    a = Math.imul(a ^ c, 16777619);
+    b = Math.imul(b ^ c, 2246822507) ^ (b >>> 15);
+  }
+  return (a >>> 0).toString(16) + (b >>> 0).toString(16);
 }

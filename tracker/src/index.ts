@@ -2,7 +2,7 @@
 import { init } from "./tracker.ts";
 
 try {
-  init(window, document.currentScript);
+  init(document.currentScript);
 } catch {
   // analytics must never break the page
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { encodeBatch, flatProps, SCRIPT_VERSION } from "./payload.ts";
+import { emailShaped, flatProps, NAME, revenue } from "./payload.ts";
 
 describe("flatProps", () => {
   it("keeps strings, finite numbers and booleans", () => {
@@ -10,38 +10,58 @@ describe("flatProps", () => {
     });
   });
 
-  it("drops nested, null, undefined, function and non-finite values", () => {
+  it("drops nested, null, non-finite values and empty or long keys; cuts long strings", () => {
     expect(
       flatProps({
         ok: "yes",
         nested: { a: 1 },
-        list: [1],
         none: null,
-        missing: undefined,
-        fn: () => 1,
         nan: Number.NaN,
-        inf: Number.POSITIVE_INFINITY,
+        "": 1,
+        ["k".repeat(65)]: 1,
+        long: "x".repeat(600),
       }),
-    ).toEqual({ ok: "yes" });
+    ).toEqual({ ok: "yes", long: "x".repeat(512) });
+  });
+
+  it("keeps at most 30 properties", () => {
+    const many = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`k${i}`, i]));
+    expect(Object.keys(flatProps(many)!)).toHaveLength(30);
   });
 
   it("returns undefined when nothing is left, so the key is omitted", () => {
     expect(flatProps(undefined)).toBeUndefined();
     expect(flatProps({})).toBeUndefined();
-    expect(flatProps({ a: null })).toBeUndefined();
     expect(flatProps("text")).toBeUndefined();
-    expect(flatProps([1, 2])).toBeUndefined();
   });
 });
 
-describe("encodeBatch", () => {
-  it("wraps events with the site and script version", () => {
-    const event = { i: "e1", n: "pageview", t: 1, u: "https://shop.com/", v: "v1", x: "s1" };
-    expect(JSON.parse(encodeBatch("shop.com", [event]))).toEqual({
-      s: "shop.com",
-      sv: SCRIPT_VERSION,
-      e: [event],
-    });
-    expect(SCRIPT_VERSION).toBe("1");
+describe("revenue", () => {
+  it("accepts an amount and an ISO 4217 code, upper-casing it", () => {
+    expect(revenue({ amount: 9.5, currency: "eur" })).toEqual({ a: 9.5, c: "EUR" });
+    expect(revenue({ amount: "12", currency: "USD" })).toEqual({ a: 12, c: "USD" });
+  });
+
+  it("rejects bad amounts and currencies", () => {
+    expect(revenue(undefined)).toBeUndefined();
+    expect(revenue({ amount: "x", currency: "EUR" })).toBeUndefined();
+    expect(revenue({ amount: 1, currency: "EURO" })).toBeUndefined();
+    expect(revenue({ amount: 1 })).toBeUndefined();
+  });
+});
+
+describe("names and ids", () => {
+  it("accepts the collector's event names only", () => {
+    expect(NAME.test("signup")).toBe(true);
+    expect(NAME.test("checkout:step-2.done")).toBe(true);
+    expect(NAME.test("bad name")).toBe(false);
+    expect(NAME.test("x".repeat(65))).toBe(false);
+  });
+
+  it("spots email-shaped user ids", () => {
+    expect(emailShaped("ada@example.com")).toBe(true);
+    expect(emailShaped(" a.b+c@mail.example.org ")).toBe(true);
+    expect(emailShaped("user-42")).toBe(false);
+    expect(emailShaped("@handle")).toBe(false);
   });
 });

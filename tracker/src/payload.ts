@@ -1,45 +1,63 @@
 /** Sent as `sv` so the collector knows which tracker produced a batch. */
-export const SCRIPT_VERSION = "1";
+export const SCRIPT_VERSION = "2";
 
 export type Props = Record<string, string | number | boolean>;
 
-/** One event on the wire. Keys are one letter to keep requests small; see README.md. */
+/** One event on the wire. Keys are short to keep requests small; see README.md. */
 export interface WireEvent {
   i: string;
   n: string;
   t: number;
   u: string;
-  r?: string | undefined;
-  v: string;
-  x: string;
-  l?: string | undefined;
+  r?: string;
+  l?: string;
+  v?: string | undefined;
+  x?: string;
+  w?: string | undefined;
+  h?: 1 | undefined;
+  a?: 1 | undefined;
+  m?: { a: number; c: string } | undefined;
+  em?: number;
+  sd?: number;
   p?: Props | undefined;
 }
 
-export interface Batch {
-  s: string;
-  sv: string;
-  e: WireEvent[];
-}
+/** Event names the collector accepts. */
+export const NAME = /^[\w.:-]{1,64}$/;
 
-/** Keeps only flat string, finite number and boolean values; undefined when nothing is left. */
+/**
+ * Keeps at most 30 flat values: strings (cut to 512 chars), finite numbers and booleans, under
+ * keys of 1 to 64 chars. Undefined when nothing is left, so the key is left out.
+ */
 export function flatProps(input: unknown): Props | undefined {
-  if (!input || typeof input !== "object" || Array.isArray(input)) return undefined;
   let out: Props | undefined;
-  for (const [key, value] of Object.entries(input)) {
-    if (
-      typeof value === "string" ||
-      typeof value === "boolean" ||
-      (typeof value === "number" && Number.isFinite(value))
-    ) {
-      out = out || {};
-      out[key] = value;
+  let n = 0;
+  if (typeof input === "object")
+    for (const [k, v] of Object.entries(input || {})) {
+      const t = typeof v;
+      if (
+        n < 30 &&
+        k &&
+        k.length < 65 &&
+        (t === "string" || t === "boolean" || (t === "number" && Number.isFinite(v)))
+      ) {
+        out = out || {};
+        out[k] = t === "string" ? v.slice(0, 512) : v;
+        n++;
+      }
     }
-  }
   return out;
 }
 
-export function encodeBatch(site: string, events: WireEvent[]): string {
-  const batch: Batch = { s: site, sv: SCRIPT_VERSION, e: events };
-  return JSON.stringify(batch);
+/** Revenue as `{amount, currency}`: a finite amount and a 3-letter ISO 4217 code. */
+export function revenue(input: unknown): WireEvent["m"] {
+  const { amount, currency } = (input || {}) as { amount?: unknown; currency?: unknown };
+  const c = `${currency}`.toUpperCase();
+  const a = Number(amount);
+  return Number.isFinite(a) && /^[A-Z]{3}$/.test(c) ? { a, c } : undefined;
+}
+
+/** Email-shaped user ids are refused: Sightline never stores personal data as an id. */
+export function emailShaped(id: string): boolean {
+  return /\S@\S+\.\S/.test(id);
 }

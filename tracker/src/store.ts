@@ -1,31 +1,29 @@
-export interface Store {
-  get(key: string): string | null;
-  set(key: string, value: string): void;
+/**
+ * localStorage, or a plain object when it is missing or throws (sandboxed frames, privacy modes).
+ * Both are used through named properties; only `sl_*` keys are ever touched.
+ */
+export let S: Record<string, string> = {};
+/** False while the in-memory stand-in is used: then no other tab can see what this one stores. */
+export let shared = false;
+
+export function openStore(): void {
+  try {
+    const ls = localStorage as unknown as Record<string, string>;
+    ls.sl_t = "1";
+    delete ls.sl_t;
+    S = ls;
+    shared = true;
+  } catch {
+    // keep memory
+  }
 }
 
-/**
- * localStorage with an in-memory fallback. Storage may be missing, full, or blocked
- * (reading `localStorage` itself throws in sandboxed frames), and none of that may break the page.
- */
-export function createStore(storage: () => Storage): Store {
-  const mem: Record<string, string> = {};
-  return {
-    get(key) {
-      try {
-        const value = storage().getItem(key);
-        if (value !== null) return value;
-      } catch {
-        // fall through to memory
-      }
-      return mem[key] || null;
-    },
-    set(key, value) {
-      mem[key] = value;
-      try {
-        storage().setItem(key, value);
-      } catch {
-        // memory keeps the value for this page
-      }
-    },
-  };
+/** Sets a key, or removes it for null/undefined. Write errors (quota) are swallowed. */
+export function set(k: string, v?: string | null): void {
+  try {
+    if (v == null) delete S[k];
+    else S[k] = v;
+  } catch {
+    // storage full: nothing the page should see
+  }
 }
