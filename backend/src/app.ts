@@ -6,7 +6,11 @@ import { authPlugin } from "./auth/plugin.ts";
 import type { AppContext } from "./context.ts";
 import { ApiError } from "./errors.ts";
 import { authRoutes } from "./routes/auth.ts";
+import { exportRoutes } from "./routes/exports.ts";
 import { ingestRoutes } from "./routes/ingest.ts";
+import { openApiRoutes, registerOpenApi } from "./routes/openapi.ts";
+import { queryRoutes } from "./routes/query.ts";
+import { reportRoutes } from "./routes/reports.ts";
 import { siteRoutes } from "./routes/sites.ts";
 import { statsRoutes } from "./routes/stats.ts";
 
@@ -53,6 +57,7 @@ export async function buildApp(ctx: AppContext, options: FastifyServerOptions = 
     });
   });
 
+  await registerOpenApi(app);
   await app.register(authPlugin, { secret: ctx.jwtSecret, tokenTtl: ctx.settings.auth.tokenTtl });
   await app.register(ingestRoutes, { prefix: "/sl", ctx });
   await app.register(
@@ -60,6 +65,10 @@ export async function buildApp(ctx: AppContext, options: FastifyServerOptions = 
       await api.register(authRoutes, { ctx });
       await api.register(siteRoutes, { ctx });
       await api.register(statsRoutes, { ctx });
+      await api.register(queryRoutes, { ctx });
+      await api.register(exportRoutes, { ctx });
+      await api.register(reportRoutes, { ctx });
+      await api.register(openApiRoutes);
     },
     { prefix: "/api/v1" },
   );

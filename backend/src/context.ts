@@ -7,7 +7,7 @@ import type { MetaStore } from "./store/store.ts";
 /** What the routes need from the running stack. */
 export interface AppContext {
   settings: Settings;
-  ch: Pick<ClickHouse, "read">;
+  ch: Pick<ClickHouse, "read" | "stream">;
   store: MetaStore;
   jwtSecret: string;
   setupToken: SetupToken;

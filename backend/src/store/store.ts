@@ -18,16 +18,27 @@ export interface Site {
   createdAt: string;
 }
 
+/** The triage state of one error group (by site and stack fingerprint). */
+export interface ErrorTriage {
+  site: string;
+  fingerprint: string;
+  state: "unresolved" | "resolved" | "ignored";
+  updatedAt: string;
+  updatedBy: string;
+}
+
 /** Users and sites in LMDB (`<dataDir>/lmdb`). LMDB is crash-safe and may be shared by processes. */
 export class MetaStore {
   readonly #root: RootDatabase;
   readonly #users: Database<User, string>;
   readonly #sites: Database<Site, string>;
+  readonly #triage: Database<ErrorTriage, string>;
 
   constructor(path: string) {
     this.#root = open({ path });
     this.#users = this.#root.openDB<User, string>({ name: "users" });
     this.#sites = this.#root.openDB<Site, string>({ name: "sites" });
+    this.#triage = this.#root.openDB<ErrorTriage, string>({ name: "error-triage" });
   }
 
   userCount(): number {
@@ -68,6 +79,22 @@ export class MetaStore {
       this.#sites.putSync(input.id, site);
       return site;
     });
+  }
+
+  /** Keys are `site|fingerprint`, so one site's states are one range scan. */
+  setErrorTriage(input: Omit<ErrorTriage, "updatedAt">): ErrorTriage {
+    const triage: ErrorTriage = { ...input, updatedAt: new Date().toISOString() };
+    this.#triage.putSync(`${input.site}|${input.fingerprint}`, triage);
+    return triage;
+  }
+
+  /** The stored (non-default) triage states of these sites. */
+  triagedErrors(sites: readonly string[]): ErrorTriage[] {
+    return sites.flatMap((site) =>
+      [...this.#triage.getRange({ start: `${site}|`, end: `${site}|\uffff` })].map(
+        ({ value }) => value,
+      ),
+    );
   }
 
   async close(): Promise<void> {

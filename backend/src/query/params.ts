@@ -1,0 +1,18 @@
+import type { QueryParams } from "@sightline/config";
+
+/**
+ * Collects bound values for one query. `bind` hands back a `{pN:Type}` placeholder: the value
+ * itself never enters the SQL text, and the type comes from our code, never from the client.
+ */
+export class Params {
+  readonly values: QueryParams = {};
+  #next = 0;
+
+  bind(value: string | number | readonly string[], type: ParamType): string {
+    const name = `p${this.#next++}`;
+    this.values[name] = value;
+    return `{${name}:${type}}`;
+  }
+}
+
+export type ParamType = "String" | "Array(String)" | "UInt32" | "UInt64" | "Float64";

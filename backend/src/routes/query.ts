@@ -1,0 +1,30 @@
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import type { AppContext } from "../context.ts";
+import { errors } from "../errors.ts";
+import { runQuery } from "../query/run.ts";
+import { errorResponses } from "../schemas/common.ts";
+import { QueryResult, QuerySpec } from "../schemas/query.ts";
+
+/** Every site a request names must exist; an unknown one is a 404 naming it. */
+export function requireSites(ctx: AppContext, sites: readonly string[]): void {
+  for (const site of sites) if (!ctx.store.getSite(site)) throw errors.siteNotFound(site);
+}
+
+export const queryRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
+  app.post(
+    "/query",
+    {
+      onRequest: [app.authenticate],
+      schema: {
+        summary: "Run a typed query",
+        description:
+          "Metrics by dimensions over a range, with filters, sorting, time buckets and an optional comparison period. The spec compiles to SQL with bound values only.",
+        tags: ["query"],
+        body: QuerySpec,
+        response: { 200: QueryResult, ...errorResponses },
+      },
+      preHandler: async (request) => requireSites(ctx, request.body.sites),
+    },
+    async (request) => runQuery(ctx.ch, request.body),
+  );
+};

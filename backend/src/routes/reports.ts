@@ -1,0 +1,152 @@
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import type { FastifySchema } from "fastify";
+import type { Static, TSchema } from "typebox";
+import type { AppContext } from "../context.ts";
+import { breakdown, events, revenue } from "../reports/breakdowns.ts";
+import { errorGroups } from "../reports/errors.ts";
+import { funnel } from "../reports/funnel.ts";
+import { goals } from "../reports/goals.ts";
+import { journeys } from "../reports/journeys.ts";
+import { overview } from "../reports/overview.ts";
+import { retention } from "../reports/retention.ts";
+import { webVitals } from "../reports/vitals.ts";
+import { errorResponses } from "../schemas/common.ts";
+import {
+  BreakdownResult,
+  DevicesBody,
+  ErrorsBody,
+  ErrorsResult,
+  EventsBody,
+  FunnelBody,
+  FunnelResult,
+  GeographyBody,
+  GoalsBody,
+  GoalsResult,
+  JourneysBody,
+  JourneysResult,
+  OverviewBody,
+  OverviewResult,
+  PagesBody,
+  RetentionBody,
+  RetentionResult,
+  RevenueBody,
+  SourcesBody,
+  TriageBody,
+  TriageParams,
+  TriageView,
+  VitalsBody,
+  VitalsResult,
+} from "../schemas/reports.ts";
+import { requireSites } from "./query.ts";
+
+/** The standard reports: one POST each under /reports, each with its own body and answer. */
+export const reportRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (
+  app,
+  { ctx },
+) => {
+  const report = <B extends TSchema, R extends TSchema>(
+    name: string,
+    summary: string,
+    body: B,
+    result: R,
+    run: (body: Static<B>) => Promise<Static<R>>,
+  ) =>
+    app.post(
+      `/reports/${name}`,
+      {
+        onRequest: [app.authenticate],
+        // Typed loosely here: `run` is typed against the very schemas passed in.
+        schema: {
+          summary,
+          tags: ["reports"],
+          body,
+          response: { 200: result, ...errorResponses },
+        } as FastifySchema,
+        preHandler: async (request) =>
+          requireSites(ctx, (request.body as { sites: string[] }).sites),
+      },
+      async (request) => run(request.body as Static<B>),
+    );
+
+  report(
+    "overview",
+    "Headline metrics with comparison, a time series and realtime visitors",
+    OverviewBody,
+    OverviewResult,
+    (b) => overview(ctx.ch, b),
+  );
+  report("pages", "Pages, entry pages, exit pages or hostnames", PagesBody, BreakdownResult, (b) =>
+    breakdown(ctx.ch, "pages", b),
+  );
+  report("sources", "Channels, referrers and UTM parameters", SourcesBody, BreakdownResult, (b) =>
+    breakdown(ctx.ch, "sources", b),
+  );
+  report("geography", "Countries, regions or cities", GeographyBody, BreakdownResult, (b) =>
+    breakdown(ctx.ch, "geography", b),
+  );
+  report(
+    "devices",
+    "Browsers, operating systems, device types or languages",
+    DevicesBody,
+    BreakdownResult,
+    (b) => breakdown(ctx.ch, "devices", b),
+  );
+  report(
+    "events",
+    "Event names, or one event's values of a property",
+    EventsBody,
+    BreakdownResult,
+    (b) => events(ctx.ch, b),
+  );
+  report("revenue", "Revenue per currency", RevenueBody, BreakdownResult, (b) =>
+    revenue(ctx.ch, b),
+  );
+  report("goals", "Pageview and event goals with conversion rate", GoalsBody, GoalsResult, (b) =>
+    goals(ctx.ch, b),
+  );
+  report(
+    "funnel",
+    "Ordered steps within a time window, per-step conversion and drop-off",
+    FunnelBody,
+    FunnelResult,
+    (b) => funnel(ctx.ch, b),
+  );
+  report("retention", "Daily or weekly retention cohorts", RetentionBody, RetentionResult, (b) =>
+    retention(ctx.ch, b),
+  );
+  report("journeys", "Top paths after or before a page", JourneysBody, JourneysResult, (b) =>
+    journeys(ctx.ch, b),
+  );
+  report(
+    "errors",
+    "Errors grouped by fingerprint, with triage state",
+    ErrorsBody,
+    ErrorsResult,
+    (b) => errorGroups(ctx.ch, ctx.store, b),
+  );
+  report("web-vitals", "Core Web Vitals percentiles", VitalsBody, VitalsResult, (b) =>
+    webVitals(ctx.ch, b),
+  );
+
+  app.put(
+    "/errors/:site/:fingerprint",
+    {
+      onRequest: [app.authenticate],
+      schema: {
+        summary: "Set the triage state of an error group",
+        tags: ["reports"],
+        params: TriageParams,
+        body: TriageBody,
+        response: { 200: TriageView, ...errorResponses },
+      },
+      preHandler: async (request) => requireSites(ctx, [request.params.site]),
+    },
+    async (request) =>
+      ctx.store.setErrorTriage({
+        site: request.params.site,
+        fingerprint: request.params.fingerprint,
+        state: request.body.state,
+        updatedBy: request.user.email,
+      }),
+  );
+};

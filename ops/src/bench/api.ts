@@ -1,0 +1,187 @@
+import { createWriteStream, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { DATABASE, loadSettings, migrate, openClickHouse } from "@sightline/config";
+// The backend package exports no report or demo modules yet, so they are imported by path.
+import {
+  DEFAULT_SITE_IDS,
+  demoSite,
+  generateEvents,
+  newRunId,
+} from "../../../backend/src/demo/index.ts";
+import { funnel } from "../../../backend/src/reports/funnel.ts";
+import { journeys } from "../../../backend/src/reports/journeys.ts";
+import { overview } from "../../../backend/src/reports/overview.ts";
+import { retention } from "../../../backend/src/reports/retention.ts";
+
+// `pnpm bench api`: loads demo events into embedded ClickHouse, then times the overview, funnel,
+// retention and journeys reports (the compiled SQL through the read-only session, as the API runs
+// it, without HTTP). Everything happens in a temporary data folder removed at the end.
+
+const { values } = parseArgs({
+  options: {
+    events: { type: "string", default: "10000000" },
+    days: { type: "string", default: "30" },
+    runs: { type: "string", default: "15" },
+    seed: { type: "string", default: "1" },
+  },
+});
+
+function positive(name: string, raw: string): number {
+  const n = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isSafeInteger(n) || n < 1) {
+    console.error(`bench api: --${name} must be a positive integer`);
+    process.exit(2);
+  }
+  return n;
+}
+
+const EVENTS = positive("events", values.events);
+const DAYS = positive("days", values.days);
+const RUNS = positive("runs", values.runs);
+const SEED = Number(values.seed);
+const FILE_ROWS = 1_000_000;
+const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
+
+const dataDir = mkdtempSync(join(tmpdir(), "sl-bench-api-"));
+const settings = loadSettings({ cwd: dataDir, env: { SIGHTLINE_DATA_DIR: dataDir } });
+const ch = openClickHouse(settings);
+
+/** Writes the demo events as NDJSON files of about a million rows each. */
+async function writeFiles(dir: string): Promise<string[]> {
+  mkdirSync(dir, { recursive: true });
+  const files: string[] = [];
+  let out: ReturnType<typeof createWriteStream> | null = null;
+  let inFile = 0;
+  const close = () =>
+    new Promise<void>((resolve, reject) => {
+      if (!out) return resolve();
+      out.end((error?: Error | null) => (error ? reject(error) : resolve()));
+      out = null;
+    });
+  const sites = DEFAULT_SITE_IDS.map((id, i) => demoSite(id, i));
+  for (const rows of generateEvents({
+    events: EVENTS,
+    days: DAYS,
+    seed: SEED,
+    sites,
+    now: Date.now(),
+    runId: newRunId(),
+    batchSize: 10_000,
+  })) {
+    if (!out) {
+      const file = join(dir, `events-${files.length}.ndjson`);
+      files.push(file);
+      out = createWriteStream(file);
+      inFile = 0;
+    }
+    const stream: ReturnType<typeof createWriteStream> = out;
+    const text = `${rows.map((r) => JSON.stringify(r)).join("\n")}\n`;
+    if (!stream.write(text)) await new Promise<void>((r) => stream.once("drain", () => r()));
+    inFile += rows.length;
+    if (inFile >= FILE_ROWS) await close();
+  }
+  await close();
+  return files;
+}
+
+/** Loads the files the way the built-in shipper does: the engine reads them, bots routed apart. */
+async function load(files: string[]): Promise<void> {
+  const rs = await ch.client.query({
+    query: `SELECT name, type FROM system.columns WHERE database = {db:String} AND table = 'events' ORDER BY position`,
+    query_params: { db: DATABASE },
+    format: "JSONEachRow",
+  });
+  const structure = (await rs.json<{ name: string; type: string }>())
+    .map((c) => `${c.name} ${c.type}`)
+    .join(", ");
+  const start = performance.now();
+  for (const [i, path] of files.entries()) {
+    for (const [table, bot] of [
+      ["events", 0],
+      ["bot_events", 1],
+    ] as const) {
+      await ch.client.command({
+        query: `INSERT INTO ${DATABASE}.${table} SELECT * FROM file({path:String}, 'JSONEachRow', {structure:String}) WHERE is_bot = ${bot}`,
+        query_params: { path, structure },
+      });
+    }
+    const done = Math.min((i + 1) * FILE_ROWS, EVENTS);
+    const s = (performance.now() - start) / 1000;
+    console.log(
+      `load: ${fmt(done)} / ${fmt(EVENTS)} events, ${s.toFixed(1)} s, ${fmt(done / s)} events/s`,
+    );
+  }
+}
+
+function percentile(sorted: number[], p: number): number {
+  const i = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
+  return sorted[Math.max(0, i)] ?? Number.NaN;
+}
+
+async function time(name: string, run: () => Promise<unknown>): Promise<void> {
+  const ms: number[] = [];
+  try {
+    await run(); // warm-up: caches and the reader session
+    for (let i = 0; i < RUNS; i++) {
+      const t = performance.now();
+      await run();
+      ms.push(performance.now() - t);
+    }
+  } catch (error) {
+    // A report over the query time limit answers 503; say so and go on with the others.
+    console.log(`${name.padEnd(10)} failed after ${ms.length} runs: ${(error as Error).message}`);
+    process.exitCode = 1;
+    return;
+  }
+  ms.sort((a, b) => a - b);
+  console.log(
+    `${name.padEnd(10)} p50 ${percentile(ms, 50).toFixed(0).padStart(6)} ms   p99 ${percentile(ms, 99).toFixed(0).padStart(6)} ms   (${RUNS} runs)`,
+  );
+}
+
+try {
+  console.log(
+    `bench api: ${fmt(EVENTS)} demo events over ${DAYS} days, seed ${SEED}, in ${dataDir}`,
+  );
+  await migrate(ch.client);
+  const genStart = performance.now();
+  const files = await writeFiles(join(dataDir, "load"));
+  console.log(
+    `generate: ${files.length} files in ${((performance.now() - genStart) / 1000).toFixed(1)} s`,
+  );
+  await load(files);
+  rmSync(join(dataDir, "load"), { recursive: true, force: true });
+
+  const site = DEFAULT_SITE_IDS[0];
+  const to = new Date().toISOString().slice(0, 10);
+  const from = new Date(Date.now() - (DAYS - 1) * 86_400_000).toISOString().slice(0, 10);
+  const scope = { sites: [site], from, to, tz: "Europe/Berlin" };
+  const [count] = await ch.read<{ n: number | string }>(
+    `SELECT count() AS n FROM ${DATABASE}.events WHERE site_id = {site:String}`,
+    { site },
+  );
+  // The site's most viewed pages give the funnel and journeys something real to follow.
+  const top = await ch.read<{ pathname: string }>(
+    `SELECT pathname FROM ${DATABASE}.events WHERE site_id = {site:String} AND name = 'pageview'
+     GROUP BY pathname ORDER BY count() DESC LIMIT 3`,
+    { site },
+  );
+  const pages = top.map((r) => r.pathname);
+  console.log(
+    `reports on ${site} (${fmt(Number(count?.n ?? 0))} human events), ${from} to ${to}, Europe/Berlin; top pages ${pages.join(", ")}`,
+  );
+
+  await time("overview", () => overview(ch, { ...scope, compare: "previous_period" }));
+  await time("funnel", () =>
+    funnel(ch, { ...scope, steps: pages.map((page) => ({ page })), window: 3600 }),
+  );
+  await time("retention", () => retention(ch, { ...scope, period: "week" }));
+  await time("journeys", () =>
+    journeys(ch, { ...scope, page: pages[0] ?? "/", direction: "after", steps: 3 }),
+  );
+} finally {
+  await ch.close();
+  rmSync(dataDir, { recursive: true, force: true });
+}
