@@ -3,6 +3,16 @@ import { defineConfig } from "vitest/config";
 // One runner for the whole workspace: each package is a Vitest project.
 export default defineConfig({
   test: {
-    projects: ["edge", "config", "collector-node", "tracker", "backend", "frontend"],
+    projects: [
+      "edge",
+      // The Cloudflare Worker: tests in workerd, and the wrangler bundle checked from Node.
+      "edge/vitest.worker.config.ts",
+      "edge/vitest.wrangler.config.ts",
+      "config",
+      "collector-node",
+      "tracker",
+      "backend",
+      "frontend",
+    ],
   },
 });

@@ -6,7 +6,7 @@ export default defineConfig({
     include: ["src/**/*.test.ts", "e2e/**/*.test.ts"],
     // chDB binds one data folder per process: every test file gets its own process.
     pool: "forks",
-    testTimeout: 60_000,
+    testTimeout: 180_000,
     hookTimeout: 120_000,
   },
 });

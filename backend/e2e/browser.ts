@@ -12,6 +12,8 @@ export function launchChromium(): Promise<Browser> {
       "--disable-background-networking",
       "--disable-component-update",
       "--disable-sync",
+      // A visitor's own browser does not report automation; the tracker ignores browsers that do.
+      "--disable-blink-features=AutomationControlled",
     ],
   });
 }

