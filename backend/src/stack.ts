@@ -3,9 +3,10 @@ import { join } from "node:path";
 import {
   FileSaltStore,
   loadTrackerAsset,
-  Shipper,
+  type Shipper,
   SpoolGuard,
-  SpoolWriter,
+  shipperFromSettings,
+  spoolWriterFromSettings,
 } from "@sightline/collector-node";
 import { migrate, openClickHouse, type Settings } from "@sightline/config";
 import type { FastifyServerOptions } from "fastify";
@@ -49,13 +50,7 @@ export async function startStack(settings: Settings, { log, fastify }: StackOpti
   }
 
   let shipper: Shipper | null = null;
-  const writer = new SpoolWriter({
-    dir: settings.spool.dir,
-    maxFileBytes: settings.spool.maxFileBytes,
-    maxFileAgeMs: settings.spool.maxFileAgeSeconds * 1000,
-    fsync: settings.spool.fsync,
-    onWrite: () => shipper?.poke(),
-  });
+  const writer = spoolWriterFromSettings(settings, () => shipper?.poke());
   const guard = new SpoolGuard({
     dir: settings.spool.dir,
     maxBytes: settings.spool.maxBytes,
@@ -63,18 +58,7 @@ export async function startStack(settings: Settings, { log, fastify }: StackOpti
     log,
   });
   if (settings.shipper.enabled) {
-    shipper = new Shipper({
-      spoolDir: settings.spool.dir,
-      client: ch.session(),
-      batchRows: settings.shipper.batchRows,
-      batchBytes: settings.shipper.batchBytes,
-      intervalMs: settings.shipper.intervalMs,
-      maxWaitMs: settings.shipper.maxWaitMs,
-      engineReadsFiles: ch.mode === "embedded",
-      deadLetter: settings.shipper.deadLetter,
-      shippedFiles: settings.shipper.shippedFiles,
-      archiveDir: settings.shipper.archiveDir,
-      archiveKeepMs: settings.shipper.archiveKeepDays * 86_400_000,
+    shipper = shipperFromSettings(settings, ch, {
       isSealed: (file) => file !== writer.activeFile,
       log,
     });

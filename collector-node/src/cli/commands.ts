@@ -20,8 +20,8 @@ import {
   type Settings,
 } from "@sightline/config";
 import { CheckpointFile } from "../checkpoint.ts";
+import { shipperFromSettings } from "../from-settings.ts";
 import { checkRollups, rebuildRollups } from "../rollups.ts";
-import { Shipper } from "../shipper.ts";
 import { listSpoolFiles } from "../spool-files.ts";
 import { sealedBy } from "./sealed.ts";
 
@@ -61,18 +61,8 @@ function shipperFor(
   out: (l: string) => void,
   spoolDir = settings.spool.dir,
 ) {
-  return new Shipper({
+  return shipperFromSettings(settings, ch, {
     spoolDir,
-    client: ch.session(),
-    batchRows: settings.shipper.batchRows,
-    batchBytes: settings.shipper.batchBytes,
-    intervalMs: settings.shipper.intervalMs,
-    maxWaitMs: settings.shipper.maxWaitMs,
-    engineReadsFiles: ch.mode === "embedded",
-    deadLetter: settings.shipper.deadLetter,
-    shippedFiles: settings.shipper.shippedFiles,
-    archiveDir: settings.shipper.archiveDir,
-    archiveKeepMs: settings.shipper.archiveKeepDays * 86_400_000,
     isSealed: sealedBy(spoolDir, settings.spool.maxFileAgeSeconds * 1000),
     log: out,
   });
@@ -192,13 +182,8 @@ const replay: Command = async ({ settings, args, options, out }) => {
   }
   out(`replaying ${range.end - range.start} bytes of ${path} (bytes ${range.start}-${range.end})`);
   return withClickHouse(settings, async (ch) => {
-    const shipper = new Shipper({
+    const shipper = shipperFromSettings(settings, ch, {
       spoolDir: dir,
-      client: ch.session(),
-      batchRows: settings.shipper.batchRows,
-      batchBytes: settings.shipper.batchBytes,
-      intervalMs: settings.shipper.intervalMs,
-      deadLetter: settings.shipper.deadLetter,
       shippedFiles: "delete",
       isSealed: () => true,
       log: out,

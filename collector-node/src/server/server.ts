@@ -5,11 +5,11 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Settings } from "@sightline/config";
 import type { SiteDirectory } from "@sightline/edge";
+import { spoolWriterFromSettings } from "../from-settings.ts";
 import { openGeoLookup } from "../geo.ts";
 import { CollectorMetrics } from "../metrics.ts";
 import { FileSaltStore } from "../salts.ts";
 import { FileSiteDirectory, LmdbSiteDirectory } from "../sites.ts";
-import { SpoolWriter } from "../spool-writer.ts";
 import { loadTrackerAsset, loadTrackerPlugins } from "../tracker-asset.ts";
 import { type CollectorHandler, createCollectorHandler } from "./handler.ts";
 
@@ -61,12 +61,7 @@ export function createCollectorRuntime(
   const tracker = existsSync(trackerPath) ? loadTrackerAsset(trackerPath) : null;
   if (!tracker) log(`tracker bundle not found at ${trackerPath}: s.js answers 404`);
 
-  const writer = new SpoolWriter({
-    dir: settings.spool.dir,
-    maxFileBytes: settings.spool.maxFileBytes,
-    maxFileAgeMs: settings.spool.maxFileAgeSeconds * 1000,
-    fsync: settings.spool.fsync,
-  });
+  const writer = spoolWriterFromSettings(settings);
   const metrics = options.metrics ?? new CollectorMetrics();
   const handler = createCollectorHandler({
     salts: new FileSaltStore(join(settings.dataDir, "salts")),

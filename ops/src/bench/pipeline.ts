@@ -2,7 +2,13 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { ingest, Shipper, SpoolWriter, toNdjson } from "@sightline/collector-node";
+import {
+  ingest,
+  type Shipper,
+  shipperFromSettings,
+  spoolWriterFromSettings,
+  toNdjson,
+} from "@sightline/collector-node";
 import { loadSettings, migrate, openClickHouse } from "@sightline/config";
 import { type EventRow, formatTimestamp } from "@sightline/edge";
 // The backend has no export for its reports yet, so the daily report is imported by path.
@@ -95,26 +101,11 @@ try {
   await migrate(ch.client);
 
   // 1. Freshness, first, so the backlog's merges do not compete with it: RATE events/s through
-  // the collector core into the spool, the shipper with
-  // default settings, and the daily report polled until it counts each event.
-  const spoolDir = settings.spool.dir;
+  // the collector core into the spool, the shipper as the settings configure it, and the daily
+  // report polled until it counts each event.
   let live: Shipper | null = null;
-  const writer = new SpoolWriter({
-    onWrite: () => live?.poke(),
-    dir: spoolDir,
-    maxFileBytes: settings.spool.maxFileBytes,
-    maxFileAgeMs: settings.spool.maxFileAgeSeconds * 1000,
-    fsync: settings.spool.fsync,
-  });
-  live = new Shipper({
-    spoolDir,
-    client: ch.session(),
-    batchRows: settings.shipper.batchRows,
-    batchBytes: settings.shipper.batchBytes,
-    intervalMs: settings.shipper.intervalMs,
-    maxWaitMs: settings.shipper.maxWaitMs,
-    isSealed: (f) => f !== writer.activeFile,
-  });
+  const writer = spoolWriterFromSettings(settings, () => live?.poke());
+  live = shipperFromSettings(settings, ch, { isSealed: (f) => f !== writer.activeFile });
   live.start();
   const site = "fresh.test";
   const deps = {
@@ -213,12 +204,8 @@ try {
       flush();
     }
   }
-  const shipper = new Shipper({
+  const shipper = shipperFromSettings(settings, ch, {
     spoolDir: backlog,
-    client: ch.session(),
-    batchRows: settings.shipper.batchRows,
-    batchBytes: settings.shipper.batchBytes,
-    intervalMs: settings.shipper.intervalMs,
     engineReadsFiles: !values["no-file"] && ch.mode === "embedded",
     isSealed: () => true,
   });
