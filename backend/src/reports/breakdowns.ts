@@ -2,6 +2,7 @@ import type { Reader } from "../query/read.ts";
 import { runQuery } from "../query/run.ts";
 import type { Metric, QueryResult, QuerySpec } from "../schemas/query.ts";
 import type { BreakdownBody, EventsBody, RevenueBody } from "../schemas/reports.ts";
+import { reportScope } from "./scope.ts";
 
 /**
  * The breakdown reports are fixed specs over the query API: one dimension and the metrics that
@@ -24,12 +25,7 @@ const FALLBACK: Record<Kind, string> = {
 
 function scope(body: BreakdownBody | EventsBody | RevenueBody): Omit<QuerySpec, "metrics"> {
   return {
-    sites: body.sites,
-    from: body.from,
-    to: body.to,
-    tz: body.tz,
-    includeBots: body.includeBots,
-    filters: body.filters,
+    ...reportScope(body),
     compare: body.compare,
     limit: body.limit ?? 100,
   };

@@ -4,6 +4,7 @@ import type { Reader } from "../query/read.ts";
 import { runQuery } from "../query/run.ts";
 import type { Metric } from "../schemas/query.ts";
 import type { GoalsBody, GoalsResult } from "../schemas/reports.ts";
+import { reportScope } from "./scope.ts";
 
 export function goalName(goal: { name?: string; page?: string; event?: string }): string {
   return goal.name ?? (goal.page !== undefined ? `Visit ${goal.page}` : `${goal.event}`);
@@ -20,15 +21,7 @@ export async function goals(ch: Reader, body: GoalsBody): Promise<GoalsResult> {
       { name: "converted_visitors", goal, label: `v${i}` },
     );
   });
-  const result = await runQuery(ch, {
-    sites: body.sites,
-    from: body.from,
-    to: body.to,
-    tz: body.tz,
-    includeBots: body.includeBots,
-    filters: body.filters,
-    metrics,
-  });
+  const result = await runQuery(ch, { ...reportScope(body), metrics });
   const row = result.rows[0] ?? {};
   const visitors = Number(row.visitors ?? 0);
   return {

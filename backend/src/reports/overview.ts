@@ -6,6 +6,7 @@ import { RAW_EVENTS } from "../query/source.ts";
 import { resolveRange } from "../query/time.ts";
 import type { Granularity } from "../schemas/query.ts";
 import type { OverviewBody, OverviewResult } from "../schemas/reports.ts";
+import { reportScope } from "./scope.ts";
 
 const HEADLINE = [
   "visitors",
@@ -35,14 +36,7 @@ function totals(row: Record<string, string | number | null> | undefined): Totals
 export async function overview(ch: Reader, body: OverviewBody): Promise<OverviewResult> {
   const granularity: Granularity = body.granularity ?? (body.from === body.to ? "hour" : "day");
   resolveRange(body, granularity);
-  const scope = {
-    sites: body.sites,
-    from: body.from,
-    to: body.to,
-    tz: body.tz,
-    includeBots: body.includeBots,
-    filters: body.filters,
-  };
+  const scope = reportScope(body);
   const [head, series, realtime] = await Promise.all([
     runQuery(ch, { ...scope, metrics: [...HEADLINE], compare: body.compare }),
     runQuery(ch, { ...scope, granularity, metrics: ["visitors", "pageviews"], limit: 10_000 }),
