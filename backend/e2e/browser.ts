@@ -1,23 +1,6 @@
-import { type Browser, chromium } from "playwright-core";
+import { launchChromium as launch } from "@sightline/tracker/chromium";
 
-// Debian's Chromium, offline-friendly: no background networking, no first-run work.
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      // A visitor's own browser does not report automation; the tracker ignores browsers that do.
-      "--disable-blink-features=AutomationControlled",
-    ],
-  });
-}
+export { DESKTOP_CHROME } from "@sightline/tracker/chromium";
 
-/** A desktop Chrome user agent: the headless default says "HeadlessChrome" and is counted as a bot. */
-export const DESKTOP_CHROME =
-  "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36";
+/** A visitor's own browser does not report automation; the tracker ignores browsers that do. */
+export const launchChromium = () => launch(["--disable-blink-features=AutomationControlled"]);

@@ -3,35 +3,13 @@
 import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import {
-  type Browser,
-  type BrowserContext,
-  type BrowserContextOptions,
-  chromium,
-} from "playwright-core";
+import type { BrowserContext, BrowserContextOptions } from "playwright-core";
 import type { WireEvent } from "../src/payload.ts";
+import { DESKTOP_CHROME } from "./chromium.ts";
 
 const DIST = new URL("../dist/", import.meta.url);
 
-// Debian's Chromium, offline-friendly: no background networking, no first-run work.
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
-}
-
-/** A desktop Chrome user agent: the headless default says "HeadlessChrome". */
-export const DESKTOP_CHROME =
-  "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36";
+export { DESKTOP_CHROME, launchChromium } from "./chromium.ts";
 
 export const contextOptions = (extra: BrowserContextOptions = {}): BrowserContextOptions => ({
   userAgent: DESKTOP_CHROME,
