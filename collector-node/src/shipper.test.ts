@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DATABASE, loadSettings, migrate, openClickHouse } from "@sightline/config";
 import { type EventRow, formatTimestamp } from "@sightline/edge";
+import { eventRow } from "@sightline/edge/testing";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { CheckpointFile } from "./checkpoint.ts";
 import { toNdjson } from "./ingest.ts";
@@ -32,44 +33,14 @@ beforeEach(() => {
 
 function row(id: string, overrides: Partial<EventRow> = {}): EventRow {
   const now = formatTimestamp(Date.now());
-  return {
+  return eventRow({
     event_id: id,
     site_id: site,
     ts: now,
     client_ts: now,
-    name: "pageview",
-    visitor_id: "v",
-    session_id: "s",
-    user_id: "",
-    hostname: "example.com",
-    pathname: "/",
-    query: "",
-    referrer: "",
-    referrer_domain: "",
-    channel: "direct",
-    utm_source: "",
-    utm_medium: "",
-    utm_campaign: "",
-    utm_term: "",
-    utm_content: "",
-    country: "",
-    region: "",
-    city: "",
-    browser: "Chrome",
-    browser_version: "140",
-    os: "Linux",
-    os_version: "",
-    device: "desktop",
-    language: "en",
-    is_bot: 0,
     props: { plan: "pro" },
-    revenue: 0,
-    currency: "",
-    engaged_ms: 0,
-    scroll_depth: 0,
-    tracker_version: "1",
     ...overrides,
-  };
+  });
 }
 
 function rows(prefix: string, n: number): string {

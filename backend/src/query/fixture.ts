@@ -1,4 +1,5 @@
 import { type EventRow, formatTimestamp } from "@sightline/edge";
+import { eventRow as baseRow } from "@sightline/edge/testing";
 
 /**
  * Test support: a small hand-built, seeded dataset of event rows and a plain-JavaScript model of
@@ -11,43 +12,16 @@ const HOUR = 60 * MIN;
 
 export function eventRow(p: Partial<EventRow> & { event_id: string; at: number }): EventRow {
   const { at, ...rest } = p;
-  return {
+  return baseRow({
     site_id: "a.test",
     ts: formatTimestamp(at),
     client_ts: formatTimestamp(at),
-    name: "pageview",
-    visitor_id: "v",
     session_id: "",
-    user_id: "",
     hostname: "a.test",
-    pathname: "/",
-    query: "",
-    referrer: "",
-    referrer_domain: "",
     channel: "Direct",
-    utm_source: "",
-    utm_medium: "",
-    utm_campaign: "",
-    utm_term: "",
-    utm_content: "",
-    country: "",
-    region: "",
-    city: "",
-    browser: "Chrome",
-    browser_version: "140",
-    os: "Linux",
-    os_version: "",
-    device: "desktop",
-    language: "en",
-    is_bot: 0,
-    props: {},
-    revenue: 0,
-    currency: "",
-    engaged_ms: 0,
-    scroll_depth: 0,
     tracker_version: "test",
     ...rest,
-  };
+  });
 }
 
 /** A deterministic generator (LCG), so the dataset is the same on every run. */

@@ -1,47 +1,17 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { EventRow } from "../index.ts";
+import { eventRow } from "../testing.ts";
 import { enqueueRows, packRows } from "./producer.ts";
 import { parseNdjson, spyQueue } from "./test-support.ts";
 
 function row(id: string, propBytes: number): EventRow {
-  return {
+  return eventRow({
     event_id: id,
     site_id: "shop.example",
-    ts: "2026-01-01 00:00:00.000",
-    client_ts: "2026-01-01 00:00:00.000",
-    name: "pageview",
-    visitor_id: "v",
-    session_id: "s",
-    user_id: "",
     hostname: "shop.example",
-    pathname: "/",
-    query: "",
-    referrer: "",
-    referrer_domain: "",
-    channel: "direct",
-    utm_source: "",
-    utm_medium: "",
-    utm_campaign: "",
-    utm_term: "",
-    utm_content: "",
-    country: "",
-    region: "",
-    city: "",
-    browser: "",
-    browser_version: "",
-    os: "",
-    os_version: "",
-    device: "desktop",
-    language: "",
-    is_bot: 0,
     props: { big: "é".repeat(propBytes / 2) },
-    revenue: 0,
-    currency: "",
-    engaged_ms: 0,
-    scroll_depth: 0,
-    tracker_version: "1",
-  };
+  });
 }
 
 const bytes = (text: string) => new TextEncoder().encode(text).byteLength;
