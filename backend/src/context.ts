@@ -15,6 +15,8 @@ export interface AppContext {
   /** Appends NDJSON lines to the spool; resolves after the write. */
   appendToSpool(lines: string): Promise<void>;
   tracker: TrackerAsset;
+  /** Tracker plugins by path (`/errors.js`, `/vitals.js`). */
+  trackerPlugins: ReadonlyMap<string, TrackerAsset>;
   /** The built dashboard (frontend/dist). */
   frontendDir: string;
 }

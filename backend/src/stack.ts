@@ -1,8 +1,9 @@
 import { existsSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import {
   FileSaltStore,
   loadTrackerAsset,
+  loadTrackerPlugins,
   type Shipper,
   SpoolGuard,
   shipperFromSettings,
@@ -33,6 +34,7 @@ export async function startStack(settings: Settings, { log, fastify }: StackOpti
     throw new Error(`dashboard build not found in ${FRONTEND_DIR}: run "pnpm build" first`);
   }
   const tracker = loadTrackerAsset(TRACKER_BUNDLE);
+  const trackerPlugins = loadTrackerPlugins(dirname(TRACKER_BUNDLE));
 
   const ch = openClickHouse(settings);
   await migrate(ch.client, undefined, log);
@@ -79,6 +81,7 @@ export async function startStack(settings: Settings, { log, fastify }: StackOpti
         await writer.append(lines);
       },
       tracker,
+      trackerPlugins,
       frontendDir: FRONTEND_DIR,
     },
     fastify,

@@ -4,10 +4,13 @@ import type { EventRow } from "./row.ts";
  * A complete, neutral event row for tests and benches (exported as @sightline/edge/testing):
  * a desktop Chrome pageview on example.com, with what the test cares about in `overrides`.
  */
-export function eventRow(overrides: Partial<EventRow> & Pick<EventRow, "event_id">): EventRow {
+export function eventRow({
+  event_id,
+  ...overrides
+}: Partial<EventRow> & Pick<EventRow, "event_id">): EventRow {
   // Keys in column order, so a truncated line still starts with its event id.
   return {
-    event_id: overrides.event_id,
+    event_id,
     site_id: "example.com",
     ts: "2026-01-01 00:00:00.000",
     client_ts: "2026-01-01 00:00:00.000",

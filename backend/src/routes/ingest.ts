@@ -1,12 +1,6 @@
-import { dirname } from "node:path";
-import {
-  createCollectorHandler,
-  loadTrackerPlugins,
-  openGeoLookup,
-} from "@sightline/collector-node";
+import { createCollectorHandler, openGeoLookup } from "@sightline/collector-node";
 import type { FastifyInstance } from "fastify";
 import type { AppContext } from "../context.ts";
-import { TRACKER_BUNDLE } from "../paths.ts";
 
 /**
  * The first-party ingest path (`/sl/e`, `/sl/s.js`, `/sl/p.gif`, `/sl/healthz`, `/sl/metrics`,
@@ -21,7 +15,7 @@ export async function ingestRoutes(app: FastifyInstance, { ctx }: { ctx: AppCont
     geo: openGeoLookup(settings.collector.geoDatabase || undefined),
     append: (lines) => ctx.appendToSpool(lines),
     tracker: ctx.tracker,
-    plugins: loadTrackerPlugins(dirname(TRACKER_BUNDLE)),
+    plugins: ctx.trackerPlugins,
     trustedProxies: settings.server.trustedProxies,
     collector: settings.collector,
     spoolDir: settings.spool.dir,
