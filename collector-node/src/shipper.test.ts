@@ -307,6 +307,37 @@ describe("Shipper letting the embedded engine read whole sealed files", () => {
     expect(await rollupEvents()).toBe(30);
   });
 
+  it("ships two sealed files side by side, and a crash with both in flight resends them without doubling", async () => {
+    const a = rows("pa", 20) + toNdjson([row("pa-bot", { is_bot: 1 })]);
+    const b = toNdjson([row("pb-bot", { is_bot: 1 })]) + rows("pb", 25);
+    writeFileSync(join(spoolDir, "events-a.ndjson"), a);
+    writeFileSync(join(spoolDir, "events-b.ndjson"), b);
+    await shipper({ engineReadsFiles: true }).drain();
+    expect(await counts()).toEqual({ rows: 45, ids: 45 });
+    expect(await counts("bot_events")).toEqual({ rows: 2, ids: 2 });
+    const checkpointPath = join(spoolDir, "shipper.checkpoint.json");
+    expect(new CheckpointFile(checkpointPath).read().inflight).toBeNull();
+    // A crash before either acknowledgement moved the checkpoint: both files come back.
+    writeFileSync(join(spoolDir, "events-a.ndjson"), a);
+    writeFileSync(join(spoolDir, "events-b.ndjson"), b);
+    const checkpoint = new CheckpointFile(checkpointPath);
+    checkpoint.write({
+      ...checkpoint.read(),
+      shipped: {},
+      inflight: [
+        { file: "events-a.ndjson", start: 0, end: Buffer.byteLength(a) },
+        { file: "events-b.ndjson", start: 0, end: Buffer.byteLength(b) },
+      ],
+    });
+    const again = shipper({ engineReadsFiles: true });
+    await again.drain();
+    expect(again.stats).toMatchObject({ shippedRows: 45, botRows: 2, batches: 2 });
+    expect(await counts()).toEqual({ rows: 45, ids: 45 });
+    expect(await counts("bot_events")).toEqual({ rows: 2, ids: 2 });
+    expect(await rollupEvents()).toBe(45);
+    expect(new CheckpointFile(checkpointPath).read().inflight).toBeNull();
+  });
+
   it("falls back to line batches, dead-lettering bad lines, when the engine refuses the file", async () => {
     writeFileSync(join(spoolDir, "events-a.ndjson"), `${rows("x", 9)}{"event_id": broken\n`);
     const s = shipper({ engineReadsFiles: true });

@@ -1,5 +1,5 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import {
@@ -210,8 +210,13 @@ try {
     isSealed: () => true,
   });
   const started = performance.now();
+  const cpuBefore = process.cpuUsage();
   await shipper.drain();
   const elapsed = (performance.now() - started) / 1000;
+  // The engine runs in this process, so this is the whole pipeline's CPU: on a shared machine it
+  // says more than wall time.
+  const cpu = process.cpuUsage(cpuBefore);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   const shipped = shipper.stats.shippedRows + shipper.stats.botRows;
   if (shipped !== EVENTS) throw new Error(`shipped ${shipped} rows, expected ${EVENTS}`);
   const rowsPerSecond = EVENTS / elapsed;
@@ -221,6 +226,9 @@ try {
   );
   console.log(
     `shipper: ${fmt(EVENTS)} events in ${elapsed.toFixed(2)} s = ${fmt(rowsPerSecond)} rows/s   (target >= 150,000 rows/s)`,
+  );
+  console.log(
+    `  CPU ${cpuSeconds.toFixed(1)} s = ${fmt(EVENTS / cpuSeconds)} rows per CPU-second; load average ${loadavg()[0]?.toFixed(1)}`,
   );
   console.log(
     `freshness at ${fmt(achievedRate)} events/s for ${SECONDS} s (${fmt(acceptedAt.length)} events, shipper.maxWaitMs ${settings.shipper.maxWaitMs}):`,
