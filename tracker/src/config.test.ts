@@ -13,12 +13,12 @@ describe("readConfig", () => {
     const c = readConfig(script({ src: "https://shop.com/sl/s.js?v=2", "data-site": "shop.com" }));
     expect(c).toMatchObject({
       site: "shop.com",
-      base: "https://shop.com/sl",
-      folder: "https://shop.com/sl",
+      base: "https://shop.com/sl/",
+      folder: "https://shop.com/sl/",
     });
   });
 
-  it("lets data-api override the base, without trailing slashes", () => {
+  it("lets data-api override the base, with exactly one trailing slash", () => {
     const c = readConfig(
       script({
         src: "/sl/s.js",
@@ -26,8 +26,8 @@ describe("readConfig", () => {
         "data-api": "https://collect.example.com/api//",
       }),
     );
-    expect(c?.base).toBe("https://collect.example.com/api");
-    expect(c?.folder).toBe(`${location.origin}/sl`);
+    expect(c?.base).toBe("https://collect.example.com/api/");
+    expect(c?.folder).toBe(`${location.origin}/sl/`);
   });
 
   it("reads other attributes, null when absent", () => {

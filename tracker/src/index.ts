@@ -1,8 +1,6 @@
 // Entry of s.js. currentScript is only set while this runs, so it is read right away.
+import { guard } from "./guard.ts";
 import { init } from "./tracker.ts";
 
-try {
-  init(document.currentScript);
-} catch {
-  // analytics must never break the page
-}
+// The one guard of start-up: analytics must never break the page.
+guard(init)(document.currentScript);

@@ -1,5 +1,5 @@
-/** Sent as `sv` so the collector knows which tracker produced a batch. */
-export const SCRIPT_VERSION = "2";
+/** Sent as `sv` so the collector knows which tracker produced a batch. 3: new fingerprint ids. */
+export const SCRIPT_VERSION = "3";
 
 export type Props = Record<string, string | number | boolean>;
 
@@ -29,35 +29,32 @@ export const NAME = /^[\w.:-]{1,64}$/;
  * Keeps at most 30 flat values: strings (cut to 512 chars), finite numbers and booleans, under
  * keys of 1 to 64 chars. Undefined when nothing is left, so the key is left out.
  */
-export function flatProps(input: unknown): Props | undefined {
+export const flatProps = (input: unknown): Props | undefined => {
   let out: Props | undefined;
   let n = 0;
   if (typeof input === "object")
     for (const [k, v] of Object.entries(input || {})) {
       const t = typeof v;
       if (
-        n < 30 &&
         k &&
         k.length < 65 &&
-        (t === "string" || t === "boolean" || (t === "number" && Number.isFinite(v)))
+        (t === "string" || t === "boolean" || (t === "number" && Number.isFinite(v))) &&
+        n++ < 30
       ) {
-        out = out || {};
+        out ||= {};
         out[k] = t === "string" ? v.slice(0, 512) : v;
-        n++;
       }
     }
   return out;
-}
+};
 
 /** Revenue as `{amount, currency}`: a finite amount and a 3-letter ISO 4217 code. */
-export function revenue(input: unknown): WireEvent["m"] {
+export const revenue = (input: unknown): WireEvent["m"] => {
   const { amount, currency } = (input || {}) as { amount?: unknown; currency?: unknown };
   const c = `${currency}`.toUpperCase();
-  const a = Number(amount);
+  const a = +(amount as number);
   return Number.isFinite(a) && /^[A-Z]{3}$/.test(c) ? { a, c } : undefined;
-}
+};
 
 /** Email-shaped user ids are refused: Sightline never stores personal data as an id. */
-export function emailShaped(id: string): boolean {
-  return /\S@\S+\.\S/.test(id);
-}
+export const EMAIL = /\S@\S+\.\S/;

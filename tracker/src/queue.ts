@@ -15,9 +15,11 @@ export const MAX_AGE_MS = 24 * 60 * 60 * 1000;
 export const MAX_BATCH = 25;
 /** Events made within this time travel in one request. */
 export const BATCH_DELAY_MS = 100;
+/** Statuses after which a batch is done: 2xx, and 4xx other than 408 and 429 (never retried). */
+export const DONE = /^(2|4(?!08|29))/;
 
 /** Wait before retry number `tries` (1-based): about 2 s, doubling, ±20 % jitter, at most 1 h. */
-export function backoff(tries: number, rnd = Math.random()): number {
+export function backoff(tries: number, rnd: number): number {
   return Math.min(36e5, 2e3 * 2 ** (tries - 1) * (0.8 + rnd * 0.4));
 }
 
@@ -30,93 +32,76 @@ const load = () =>
 /** Removes an event that will never be sent, and counts it. */
 const drop = (k: string) => {
   set(k);
-  set("sl_d", `${-~(S.sl_d as unknown as number)}`);
+  set("sl_d", -~S.sl_d!);
 };
 
 type Locks = { request(name: string, cb: () => Promise<void>): Promise<void> };
 
-export interface Outbox {
-  add(e: WireEvent): void;
-  /** The page is hidden (or, with `unload`, going away): send what is left with sendBeacon. */
-  hide(unload?: boolean): void;
-}
-
 /**
  * The outbox: every event is stored first and removed only once the collector acknowledged it
  * (or refused it for good). Only one tab sends, the holder of the "sightline" Web Lock, so two
- * tabs never send the same stored event.
+ * tabs never send the same stored event. Returns `add` (store and schedule an event) and `hide`
+ * (the page is hidden or, with `unload`, going away: send what is left with sendBeacon).
  */
-export function createOutbox(site: string, url: string): Outbox {
-  const nav = navigator;
-  const locks = (nav as { locks?: Locks }).locks;
+export const createOutbox = (site: string, url: string) => {
+  const locks = (navigator as { locks?: Locks }).locks;
   // Keys carry a time that only grows within this tab, so same-millisecond events keep their order.
   let stamp = 0;
   // Set once the page goes away: Chrome then rejects in-flight fetches that still get delivered.
-  let gone = false;
-  let leader = !shared || !locks;
+  let gone: unknown;
+  // The sending tab: the Web Lock holder, or every tab when locks or shared storage are missing.
+  let leader: unknown = !shared || !locks;
   let release: (() => void) | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
 
   const schedule = (ms: number) => {
     clearTimeout(timer);
-    timer = setTimeout(
-      guard(() => flush()),
-      ms,
-    );
+    timer = setTimeout(flush, ms);
   };
 
-  function flush(hide?: boolean): void {
+  const flush: (hide?: unknown) => void = guard((hide?: unknown) => {
     if (!leader) return;
     const now = Date.now();
     // Next try time and failed tries, stored so a reload keeps honouring the backoff.
-    const [next = 0, tries = 0] = (S.sl_b || "").split("-").map(Number);
+    const [next, tries = 0] = (S.sl_b || "").split("-");
     const batch: string[] = [];
     let chars = 0;
     for (const k of load()) {
+      chars += S[k]!.length;
       if (now - +k.slice(4, 17) > MAX_AGE_MS) drop(k);
-      else if (batch.length < MAX_BATCH) {
-        chars += S[k]!.length;
-        if (chars < 5e4) batch.push(k);
-      }
+      else if (batch.length < MAX_BATCH && chars < 5e4) batch.push(k);
     }
-    if (!batch[0]) return;
-    const body = `{"s":${JSON.stringify(site)},"sv":"${SCRIPT_VERSION}","e":[${batch.map((k) => S[k])}]}`;
+    // Offline Chromium accepts a beacon and loses it, so offline events wait for the next page.
+    if (!batch[0] || (hide && !navigator.onLine)) return;
+    if (!hide && now < +next!) return schedule(+next! - now);
     const values = batch.map((k) => S[k]);
-    if (hide) {
-      // Offline Chromium accepts a beacon and loses it, so offline events wait for the next page.
-      if (!nav.onLine) return;
-      if (nav.sendBeacon(url, body)) {
-        for (const k of batch) set(k);
-        flush(hide);
-        return;
-      }
-    } else if (now < next) {
-      schedule(next - now);
-      return;
-    }
+    const body = `{"s":${JSON.stringify(site)},"sv":"${SCRIPT_VERSION}","e":[${values}]}`;
+    const beaconed = hide && navigator.sendBeacon(url, body);
     // Taken out while in flight (a keepalive request outlives the page, so a reload must not send
     // them again), and put back if the collector did not take them.
     for (const k of batch) set(k);
+    if (beaconed) return flush(hide);
     fetch(url, { method: "POST", body, keepalive: true })
+      .catch(() => 0 as unknown as Response)
       .then(
-        (r) => [r.status, r.headers.get("retry-after")] as const,
-        () => [0, null] as const,
-      )
-      .then(([status, after]) => {
-        const kind = (status / 100) | 0;
-        // Success, or a refusal that will not change: 4xx other than 408 and 429.
-        if (kind === 2 || (kind === 4 && status !== 408 && status !== 429)) {
-          set("sl_b");
-          flush();
-        } else {
-          if (!gone) batch.map((k, i) => set(k, values[i]));
-          const ms = (status === 429 && +after! * 1e3) || backoff(tries + 1);
-          set("sl_b", `${Date.now() + ms}-${tries + 1}`);
-          schedule(ms);
-        }
-      })
-      .catch(() => {});
-  }
+        guard((r: Response) => {
+          const tried = -~tries;
+          if (DONE.test(r.status as unknown as string)) retry();
+          else {
+            if (!gone) batch.map((k, i) => set(k, values[i]));
+            const ms =
+              (r.status === 429 && +r.headers.get("retry-after")! * 1e3) ||
+              backoff(tried, Math.random());
+            set("sl_b", `${Date.now() + ms}-${tried}`);
+            schedule(ms);
+          }
+        }),
+      );
+  });
+  const retry = () => {
+    set("sl_b");
+    flush();
+  };
 
   const lead = () =>
     locks!
@@ -124,50 +109,42 @@ export function createOutbox(site: string, url: string): Outbox {
         "sightline",
         () =>
           new Promise<void>((r) => {
-            leader = true;
-            release = r;
+            leader = release = r;
             flush();
           }),
       )
       .catch(() => {
-        leader = true;
+        leader = 1;
       });
 
   if (!leader) lead();
   // Back from the back/forward cache: the page lives again and takes the lock back.
-  on(window, "pageshow", (e: PageTransitionEvent) => {
+  on("pageshow", (e: PageTransitionEvent) => {
     if (e.persisted) {
-      gone = false;
+      gone = 0;
       if (release) lead();
     }
   });
-  on(window, "online", () => {
-    set("sl_b");
-    flush();
-  });
-  // Another tab stored an event: the sending tab picks it up.
-  on(window, "storage", (e: StorageEvent) => e.key?.startsWith(PREFIX) && schedule(BATCH_DELAY_MS));
+  on("online", retry);
+  // Another tab stored something (an event, its session): the sending tab looks at the queue.
+  on("storage", () => schedule(BATCH_DELAY_MS));
 
-  return {
-    add(e) {
+  return [
+    (e: WireEvent) => {
       stamp = Math.max(stamp + 1, e.t);
       set(PREFIX + stamp + e.i, JSON.stringify(e));
       const q = load();
-      let chars = 0;
-      for (const k of q) chars += S[k]!.length;
-      while (q.length > MAX_EVENTS || chars > MAX_CHARS) {
-        chars -= S[q[0]!]!.length;
+      while (q.length > MAX_EVENTS || q.map((k) => S[k]).join().length > MAX_CHARS)
         drop(q.shift()!);
-      }
       // Events made while hidden or going away (plugins reporting on pagehide) leave at once.
-      gone || document.hidden ? flush(true) : schedule(BATCH_DELAY_MS);
+      gone || document.hidden ? flush(1) : schedule(BATCH_DELAY_MS);
     },
-    hide(unload) {
-      flush(true);
-      gone = !!unload;
+    (unload?: unknown) => {
+      flush(1);
+      gone = unload;
       // A page holding a Web Lock cannot enter the back/forward cache. This page stays the
       // sender for events made later in this pagehide (plugins), which leave by beacon.
-      if (unload && release) release();
+      if (unload) release?.();
     },
-  };
-}
+  ] as const;
+};

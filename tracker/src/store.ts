@@ -3,27 +3,26 @@
  * Both are used through named properties; only `sl_*` keys are ever touched.
  */
 export let S: Record<string, string> = {};
-/** False while the in-memory stand-in is used: then no other tab can see what this one stores. */
-export let shared = false;
+/** Unset while the in-memory stand-in is used: then no other tab can see what this one stores. */
+export let shared: unknown;
 
-export function openStore(): void {
+export const openStore = (): void => {
   try {
     const ls = localStorage as unknown as Record<string, string>;
     ls.sl_t = "1";
     delete ls.sl_t;
-    S = ls;
-    shared = true;
+    S = shared = ls;
   } catch {
     // keep memory
   }
-}
+};
 
-/** Sets a key, or removes it for null/undefined. Write errors (quota) are swallowed. */
-export function set(k: string, v?: string | null): void {
+/** Sets a key, or removes it when `v` is empty. Write errors (quota) are swallowed. */
+export const set = (k: string, v?: unknown): void => {
   try {
-    if (v == null) delete S[k];
-    else S[k] = v;
+    if (v) S[k] = v as string;
+    else delete S[k];
   } catch {
     // storage full: nothing the page should see
   }
-}
+};

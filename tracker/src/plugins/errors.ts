@@ -1,5 +1,5 @@
 // errors.js: JavaScript errors and unhandled promise rejections as `error` events.
-import { guard, on } from "../guard.ts";
+import { on } from "../guard.ts";
 import { hash } from "../ids.ts";
 import { track } from "./track.ts";
 
@@ -17,16 +17,12 @@ const report = (message: unknown, type: string, source = "", line = 0, col = 0, 
   track("error", { message: text, type, source: source.slice(0, 512), line, col, fp });
 };
 
-on(window, "error", (e: ErrorEvent) => {
+on("error", (e: ErrorEvent) => {
   // Failed resource loads also raise "error" (with no message): those are not script errors.
   if (e.message)
     report(e.message, e.error?.name || "Error", e.filename, e.lineno, e.colno, e.error?.stack);
 });
-on(
-  window,
-  "unhandledrejection",
-  guard((e: PromiseRejectionEvent) => {
-    const r = e.reason;
-    report(r?.message ?? r, "unhandledrejection", "", 0, 0, r?.stack);
-  }),
-);
+on("unhandledrejection", (e: PromiseRejectionEvent) => {
+  const r = e.reason;
+  report(r?.message ?? r, "unhandledrejection", "", 0, 0, r?.stack);
+});

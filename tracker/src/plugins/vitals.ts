@@ -87,5 +87,5 @@ observe(
 const final = () => {
   for (const m of ["LCP", "CLS", "INP"]) report(m);
 };
-on(document, "visibilitychange", () => document.visibilityState === "hidden" && final());
-on(window, "pagehide", final);
+on("visibilitychange", () => document.visibilityState === "hidden" && final(), document);
+on("pagehide", final);
