@@ -1,38 +1,18 @@
-import { execFile } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
 import { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { bundleWorker } from "./bundle.ts";
 
-const run = promisify(execFile);
-const EDGE = fileURLToPath(new URL("../../../", import.meta.url));
 const TRACKER = fileURLToPath(new URL("../../../../tracker/dist/s.js", import.meta.url));
-const WRANGLER = join(EDGE, "node_modules", "wrangler", "bin", "wrangler.js");
 
 describe("wrangler deploy --dry-run", () => {
   let outdir: string;
   let stdout: string;
 
   beforeAll(async () => {
-    outdir = mkdtempSync(join(tmpdir(), "sightline-wrangler-"));
-    const result = await run(
-      process.execPath,
-      [WRANGLER, "deploy", "--dry-run", "--outdir", outdir],
-      {
-        cwd: EDGE,
-        env: {
-          ...process.env,
-          WRANGLER_SEND_METRICS: "false",
-          CLOUDFLARE_CF_FETCH_ENABLED: "false",
-          CI: "true",
-        },
-        timeout: 120_000,
-      },
-    );
-    stdout = result.stdout;
+    ({ outdir, stdout } = await bundleWorker());
   });
 
   afterAll(() => {
