@@ -1,5 +1,3 @@
-import { BASE_COLUMNS } from "./allowlist.ts";
-
 /** 30 minutes without an event ends a session. */
 export const SESSION_GAP_MS = 30 * 60 * 1000;
 
@@ -24,13 +22,15 @@ export function sessionized(
   columns: ReadonlySet<string>,
   wanted: ReadonlySet<SessionColumn> = new Set(),
 ): string {
+  // Only what callers read rides along: every column in the arrays is copied and sorted, and the
+  // bot flag has done its work in `where`. Path is carried when a caller or a wanted column reads it.
+  const needed = new Set<string>(["name", ...columns]);
+  if (wanted.has("s_entry") || wanted.has("s_exit")) needed.add("pathname");
   const carried = [
     "ts",
     "event_id",
-    ...new Set(
-      [...BASE_COLUMNS, "pathname", ...columns].filter(
-        (c) => c !== "ts" && c !== "event_id" && !VISITOR_KEYS.has(c),
-      ),
+    ...[...needed].filter(
+      (c) => c !== "ts" && c !== "event_id" && c !== "is_bot" && !VISITOR_KEYS.has(c),
     ),
   ];
   // Tuple positions: ts first, so arraySort orders by time (event id breaks ties).

@@ -27,7 +27,7 @@ export async function funnel(ch: Reader, body: FunnelBody): Promise<FunnelResult
   });
   const where = baseCondition(body, range, params);
   const from = filters.session
-    ? `(${sessionized(fromClause(source, body.includeBots, false), where, filters.columns, filters.sessionColumns)})`
+    ? `(${sessionized(fromClause(source, body.includeBots, false), where, new Set(["pathname", ...filters.columns]), filters.sessionColumns)})`
     : fromClause(source, body.includeBots, false);
   const sql = `SELECT level, count() AS visitors FROM (
   SELECT windowFunnel(${params.bind(window, "UInt64")})(toDateTime(ts), ${steps.join(", ")}) AS level

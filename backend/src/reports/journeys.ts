@@ -34,7 +34,7 @@ FROM (
   SELECT arrayMap(x -> x.3, arraySort(groupUniqArray((ts, event_id, pathname)))) AS visited,
     arrayFilter((x, i) -> i = 1 OR x != visited[i - 1], visited, arrayEnumerate(visited)) AS pages,
     indexOf(pages, ${page}) AS at
-  FROM (${sessionized(fromClause(source, body.includeBots, false), where, filters.columns, filters.sessionColumns)})
+  FROM (${sessionized(fromClause(source, body.includeBots, false), where, new Set(["pathname", ...filters.columns]), filters.sessionColumns)})
   WHERE name = 'pageview' AND ${filters.sql}
   GROUP BY site_id, visitor_id, session_no
   HAVING at > 0

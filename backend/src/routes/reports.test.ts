@@ -65,6 +65,37 @@ const visitorKey = (e: EventRow) => `${e.site_id}|${e.visitor_id}`;
 const table = (rowsOut: Json[], key: string, value: string) =>
   Object.fromEntries(rowsOut.map((r: Json) => [r[key], r[value]]));
 
+/** Visitors reaching each funnel step: a chain in time order, all within the window. */
+function funnelReached(
+  rows: EventRow[],
+  matches: Array<(e: EventRow) => boolean>,
+  window: number,
+): number[] {
+  const levels = [...groupBy(rows, visitorKey).values()].map((events) => {
+    const sorted = [...events].sort((a, b) => msOf(a) - msOf(b));
+    const sec = (e: EventRow) => Math.floor(msOf(e) / 1000);
+    let best = 0;
+    for (const start of sorted.filter(matches[0] as (e: EventRow) => boolean)) {
+      let level = 1;
+      let last = sec(start);
+      for (let k = 1; k < matches.length; k++) {
+        const next = sorted.find(
+          (e) =>
+            (matches[k] as (e: EventRow) => boolean)(e) &&
+            sec(e) > last &&
+            sec(e) <= sec(start) + window,
+        );
+        if (!next) break;
+        level++;
+        last = sec(next);
+      }
+      best = Math.max(best, level);
+    }
+    return best;
+  });
+  return matches.map((_, i) => levels.filter((l) => l >= i + 1).length);
+}
+
 describe("standard reports", () => {
   it("overview: headline metrics with comparison, a series and realtime visitors", async () => {
     const now = Date.now();
@@ -255,30 +286,7 @@ describe("standard reports", () => {
       (e: EventRow) => e.name === "pageview" && e.pathname === "/pricing",
       (e: EventRow) => e.name === "purchase",
     ];
-    // The deepest step each visitor reaches: a chain in time order, all within the window.
-    const levels = [...groupBy(scoped(), visitorKey).values()].map((events) => {
-      const sorted = [...events].sort((a, b) => msOf(a) - msOf(b));
-      const sec = (e: EventRow) => Math.floor(msOf(e) / 1000);
-      let best = 0;
-      for (const start of sorted.filter(matches[0] as (e: EventRow) => boolean)) {
-        let level = 1;
-        let last = sec(start);
-        for (let k = 1; k < matches.length; k++) {
-          const next = sorted.find(
-            (e) =>
-              (matches[k] as (e: EventRow) => boolean)(e) &&
-              sec(e) > last &&
-              sec(e) <= sec(start) + window,
-          );
-          if (!next) break;
-          level++;
-          last = sec(next);
-        }
-        best = Math.max(best, level);
-      }
-      return best;
-    });
-    const reached = steps.map((_, i) => levels.filter((l) => l >= i + 1).length);
+    const reached = funnelReached(scoped(), matches, window);
     expect(out.steps.map((s: Json) => s.visitors)).toEqual(reached);
     expect(reached[0]).toBeGreaterThan(reached[2] ?? 0);
     out.steps.forEach((s: Json, i: number) => {
@@ -287,6 +295,23 @@ describe("standard reports", () => {
       expect(s.conversion_rate).toBeCloseTo((100 * (reached[i] ?? 0)) / (reached[0] ?? 1), 6);
     });
     expect(out.steps[0].name).toBe("Visit /");
+  });
+
+  it("funnel and journeys under a session filter read only sessions that entered on the page", async () => {
+    const entered = sessionsOf(scoped()).filter((x) => x.entry === "/");
+    const rows = entered.flatMap((x) => x.rows);
+    const filters = [{ dimension: "entry_page", op: "is", value: "/" }];
+    const steps = [{ page: "/" }, { page: "/pricing" }];
+    const funnel = await report("funnel", { ...scope, steps, window: 1800, filters });
+    const matches = [
+      (e: EventRow) => e.name === "pageview" && e.pathname === "/",
+      (e: EventRow) => e.name === "pageview" && e.pathname === "/pricing",
+    ];
+    expect(funnel.steps.map((s: Json) => s.visitors)).toEqual(funnelReached(rows, matches, 1800));
+    expect(funnel.steps[0].visitors).toBeGreaterThan(0);
+    const journeys = await report("journeys", { ...scope, page: "/", steps: 1, filters });
+    const starts = entered.filter((x) => x.rows.some((e) => e.name === "pageview"));
+    expect(journeys.sessions).toBe(starts.length);
   });
 
   it("retention: daily and weekly cohorts in the local zone", async () => {
