@@ -52,6 +52,20 @@ describe("compileQuery", () => {
     expect(compile(spec({ metrics: ["revenue"] })).sql).toContain("FINAL");
   });
 
+  it("unfolds sessions, not events, for ungrouped and unfiltered session metrics", () => {
+    const totals = compile(spec({ metrics: ["sessions", "session_duration"] })).sql;
+    expect(totals).toContain("ARRAY JOIN arrayEnumerate(sessions) AS session_no");
+    expect(totals).not.toContain("ARRAY JOIN evs");
+    // Counts beside them, a grouping or a filter need the event rows back.
+    for (const other of [
+      spec({ metrics: ["sessions", "visitors"] }),
+      spec({ metrics: ["sessions"], dimensions: ["page"] }),
+      spec({ metrics: ["sessions"], filters: [{ dimension: "country", op: "is", value: "DE" }] }),
+    ]) {
+      expect(compile(other).sql).toContain("ARRAY JOIN evs");
+    }
+  });
+
   it("reads the hourly rollup only when it can answer exactly", () => {
     const rollup = spec({ metrics: ["events", "pageviews", "visitors"], dimensions: ["event"] });
     expect(compile(rollup).source.name).toBe("events_hourly");

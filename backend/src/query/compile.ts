@@ -10,7 +10,7 @@ import {
   renderState,
 } from "./metrics.ts";
 import { Params } from "./params.ts";
-import { type SessionColumn, sessionized } from "./sessions.ts";
+import { type SessionColumn, sessionized, sessionRows } from "./sessions.ts";
 import { chooseSource, RAW_EVENTS, type Source } from "./source.ts";
 import { bucketExpression, type Range, rangeCondition, wholeHourZone } from "./time.ts";
 
@@ -174,7 +174,16 @@ export function compileQuery(spec: QuerySpec, range: Range): CompiledQuery {
           `${m.sessionExpr ?? m.combine(m.atoms.map((a, j) => renderMerge(a, `a${i}_${j}`)))} AS m${i}`,
       ),
     ];
-    sql = `SELECT ${outer.join(", ")}
+    // Session metrics alone, ungrouped and unfiltered, need one row per session, not per event.
+    const perSession =
+      keys.length === 0 &&
+      !filters.session &&
+      filters.sql === "1" &&
+      metrics.every((m) => m.atoms.length === 0);
+    sql = perSession
+      ? `SELECT ${outer.join(", ")}
+FROM (${sessionRows(from, where, used, wanted)})${tail}`
+      : `SELECT ${outer.join(", ")}
 FROM (
   SELECT ${inner.join(", ")}
   FROM (${sessionized(from, where, used, wanted)})

@@ -8,19 +8,16 @@ import type { Granularity } from "../schemas/query.ts";
 import type { OverviewBody, OverviewResult } from "../schemas/reports.ts";
 import { reportScope } from "./scope.ts";
 
-const HEADLINE = [
-  "visitors",
-  "pageviews",
-  "sessions",
-  "bounce_rate",
-  "views_per_session",
-  "session_duration",
-] as const;
+// Two queries, not one: counts can come from the hourly rollup, and session metrics alone need one
+// row per session rather than per event (src/query/compile.ts).
+const COUNTS = ["visitors", "pageviews"] as const;
+const SESSIONS = ["sessions", "bounce_rate", "views_per_session", "session_duration"] as const;
 const REALTIME_MINUTES = 5;
 
 type Totals = OverviewResult["totals"];
+type Row = Record<string, string | number | null>;
 
-function totals(row: Record<string, string | number | null> | undefined): Totals {
+function totals(row: Row | undefined): Totals {
   const n = (k: string) => (row?.[k] === null || row?.[k] === undefined ? null : Number(row[k]));
   return {
     visitors: n("visitors") ?? 0,
@@ -37,23 +34,25 @@ export async function overview(ch: Reader, body: OverviewBody): Promise<Overview
   const granularity: Granularity = body.granularity ?? (body.from === body.to ? "hour" : "day");
   resolveRange(body, granularity);
   const scope = reportScope(body);
-  const [head, series, realtime] = await Promise.all([
-    runQuery(ch, { ...scope, metrics: [...HEADLINE], compare: body.compare }),
+  const [counts, sessions, series, realtime] = await Promise.all([
+    runQuery(ch, { ...scope, metrics: [...COUNTS], compare: body.compare }),
+    runQuery(ch, { ...scope, metrics: [...SESSIONS], compare: body.compare }),
     runQuery(ch, { ...scope, granularity, metrics: ["visitors", "pageviews"], limit: 10_000 }),
     realtimeVisitors(ch, body),
   ]);
+  const both = (a: Row | undefined, b: Row | undefined) => totals({ ...a, ...b });
   return {
-    from: head.from,
-    to: head.to,
-    tz: head.tz,
+    from: counts.from,
+    to: counts.to,
+    tz: counts.tz,
     granularity,
-    totals: totals(head.rows[0]),
-    ...(head.comparison
+    totals: both(counts.rows[0], sessions.rows[0]),
+    ...(counts.comparison
       ? {
           comparison: {
-            from: head.comparison.from,
-            to: head.comparison.to,
-            totals: totals(head.comparison.rows[0]),
+            from: counts.comparison.from,
+            to: counts.comparison.to,
+            totals: both(counts.comparison.rows[0], sessions.comparison?.rows[0]),
           },
         }
       : {}),
