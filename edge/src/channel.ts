@@ -153,14 +153,50 @@ function listed(table: ReadonlySet<string>, domain: string): boolean {
   return false;
 }
 
-function isEmailDomain(domain: string): boolean {
-  return listed(EMAIL, domain);
+const SEARCH_BIT = 1;
+const SOCIAL_BIT = 2;
+const EMAIL_BIT = 4;
+const MEMO_LIMIT = 4096;
+// Referrer domains and utm_source values repeat heavily: remember which tables list them.
+const domainMemo = new Map<string, number>();
+const sourceMemo = new Map<string, number>();
+
+function remember(memo: Map<string, number>, key: string, bits: number): number {
+  if (key.length > 253) return bits; // longer than any domain: not worth keeping
+  if (memo.size >= MEMO_LIMIT) memo.clear();
+  memo.set(key, bits);
+  return bits;
 }
 
-/** The source names of `utm_source=...`: match the whole value or a listed label of it. */
-function sourceIn(table: ReadonlySet<string>, source: string): boolean {
-  if (source === "") return false;
-  return table.has(source) || listed(table, `${source}.x`);
+/** Which tables list a referrer domain, as SEARCH_BIT | SOCIAL_BIT | EMAIL_BIT. */
+function domainKinds(domain: string): number {
+  if (domain === "") return 0;
+  const known = domainMemo.get(domain);
+  if (known !== undefined) return known;
+  return remember(
+    domainMemo,
+    domain,
+    (listed(SEARCH, domain) ? SEARCH_BIT : 0) |
+      (listed(SOCIAL, domain) ? SOCIAL_BIT : 0) |
+      (listed(EMAIL, domain) ? EMAIL_BIT : 0),
+  );
+}
+
+/**
+ * Which tables name a `utm_source=...` value: the whole value or a listed label of it
+ * (SEARCH_BIT | SOCIAL_BIT).
+ */
+function sourceKinds(source: string): number {
+  if (source === "") return 0;
+  const known = sourceMemo.get(source);
+  if (known !== undefined) return known;
+  const labels = `${source}.x`;
+  return remember(
+    sourceMemo,
+    source,
+    (SEARCH.has(source) || listed(SEARCH, labels) ? SEARCH_BIT : 0) |
+      (SOCIAL.has(source) || listed(SOCIAL, labels) ? SOCIAL_BIT : 0),
+  );
 }
 
 /** True when `domain` is the page's host or one of the site's domains (or a subdomain of one). */
@@ -205,15 +241,20 @@ export function channelOf({
   const source = (params.get("utm_source") ?? "").toLowerCase().trim();
   const external = referrerDomain !== "" && !sameSite(referrerDomain, pageHostname, siteDomains);
   const referrer = external ? referrerDomain : "";
-  const socialSource = sourceIn(SOCIAL, source) || listed(SOCIAL, referrer);
-  const searchSource = sourceIn(SEARCH, source) || listed(SEARCH, referrer);
+  const kinds = sourceKinds(source) | domainKinds(referrer);
+  const socialSource = (kinds & SOCIAL_BIT) !== 0;
+  const searchSource = (kinds & SEARCH_BIT) !== 0;
 
   if (SEARCH_CLICK_IDS.some((k) => params.has(k))) return "paid_search";
   if (SOCIAL_CLICK_IDS.some((k) => params.has(k))) return "paid_social";
   if (params.has("fbclid") && PAID_MEDIUM.test(medium)) return "paid_social";
   if (DISPLAY_MEDIUM.test(medium)) return "display";
   if (PAID_MEDIUM.test(medium)) return socialSource ? "paid_social" : "paid_search";
-  if (/^e-?mail$|^newsletter$/.test(medium) || source === "newsletter" || isEmailDomain(referrer))
+  if (
+    /^e-?mail$|^newsletter$/.test(medium) ||
+    source === "newsletter" ||
+    (domainKinds(referrer) & EMAIL_BIT) !== 0
+  )
     return "email";
   if (medium === "affiliate" || medium === "partner" || params.has("irclickid")) return "affiliate";
   if (socialSource || SOCIAL_MEDIUM.test(medium) || params.has("fbclid")) return "organic_social";

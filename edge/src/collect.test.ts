@@ -305,4 +305,52 @@ describe("collect", () => {
     expect(tablet.rows[0]).toMatchObject({ os: "Android", device: "tablet", is_bot: 0 });
     expect(headless.rows[0]).toMatchObject({ device: "bot", is_bot: 1 });
   });
+
+  it("gives each event of a batch the page, referrer and channel of its own URLs", async () => {
+    const events = [
+      event({ i: "evt-place-1", u: "https://example.com/a?utm_medium=cpc", r: "" }),
+      event({ i: "evt-place-2", u: "https://example.com/b", r: "https://www.google.com/" }),
+      event({ i: "evt-place-3", u: "https://example.com/a?utm_medium=cpc", r: "" }),
+      // A "url + newline + referrer" key would be the same for these two (the URL parser drops
+      // newlines, so all four strings are usable).
+      event({ i: "evt-place-4", u: "https://example.com/x\nhttps://t.co/", r: "z" }),
+      event({ i: "evt-place-5", u: "https://example.com/x", r: "https://t.co/\nz" }),
+      event({ i: "evt-place-6", u: "https://example.com/#/settings", h: 1 }),
+      event({ i: "evt-place-7", u: "https://example.com/#/settings" }),
+    ];
+    const result = await collect(input({ s: "example.com", e: events }), deps);
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    const byId = Object.fromEntries(result.rows.map((row) => [row.event_id, row]));
+    expect(byId["evt-place-1"]).toMatchObject({ pathname: "/a", channel: "paid_search" });
+    expect(byId["evt-place-2"]).toMatchObject({ pathname: "/b", channel: "organic_search" });
+    expect(byId["evt-place-3"]).toMatchObject({ pathname: "/a", channel: "paid_search" });
+    expect(byId["evt-place-4"]).toMatchObject({ referrer_domain: "", channel: "direct" });
+    expect(byId["evt-place-5"]).toMatchObject({
+      pathname: "/x",
+      referrer_domain: "t.co",
+      channel: "organic_social",
+    });
+    expect(byId["evt-place-6"]?.pathname).toBe("/settings");
+    expect(byId["evt-place-7"]?.pathname).toBe("/");
+  });
+
+  it("uses the injected HMAC for the cookieless visitor id, with the same result", async () => {
+    const body = { s: "example.com", e: [event({ v: undefined, x: undefined })] };
+    const webCrypto = await collect(input(body), deps);
+    const calls: string[] = [];
+    const injected = await collect(input(body), {
+      ...deps,
+      hmac: async (key, message) => {
+        calls.push(message);
+        const { hmacHex } = await import("./hash.ts");
+        return hmacHex(key, message);
+      },
+    });
+    expect(calls).toHaveLength(1);
+    expect(webCrypto.ok && injected.ok).toBe(true);
+    if (!webCrypto.ok || !injected.ok) return;
+    expect(injected.rows[0]?.visitor_id).toBe(webCrypto.rows[0]?.visitor_id);
+    expect(injected.rows[0]?.visitor_id).toMatch(/^[0-9a-f]{32}$/);
+  });
 });

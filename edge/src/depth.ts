@@ -5,17 +5,13 @@
 export function jsonDepth(text: string, stopAt = Number.POSITIVE_INFINITY): number {
   let depth = 0;
   let max = 0;
-  let inString = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c)
-        i++; // backslash: skip the escaped character
-      else if (c === 0x22) inString = false;
+    if (c === 0x22) {
+      i = stringEnd(text, i);
       continue;
     }
-    if (c === 0x22) inString = true;
-    else if (c === 0x7b || c === 0x5b) {
+    if (c === 0x7b || c === 0x5b) {
       depth++;
       if (depth > max) {
         max = depth;
@@ -24,4 +20,20 @@ export function jsonDepth(text: string, stopAt = Number.POSITIVE_INFINITY): numb
     } else if (c === 0x7d || c === 0x5d) depth--;
   }
   return max;
+}
+
+/**
+ * The index of the quote closing the string opened at `open` (or the text's end). `indexOf`
+ * skips string contents natively, which is most of a body; a quote is escaped when an odd
+ * number of backslashes comes right before it.
+ */
+function stringEnd(text: string, open: number): number {
+  let at = open;
+  for (;;) {
+    at = text.indexOf('"', at + 1);
+    if (at === -1) return text.length;
+    let slashes = 0;
+    while (text.charCodeAt(at - 1 - slashes) === 0x5c) slashes++;
+    if (slashes % 2 === 0) return at;
+  }
 }

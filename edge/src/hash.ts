@@ -1,3 +1,5 @@
+import { formatTimestamp } from "./row.ts";
+
 const encoder = new TextEncoder();
 // Imported keys of the last two salts (today, yesterday): importing costs as much as signing.
 type HmacKey = Awaited<ReturnType<typeof crypto.subtle.importKey>>;
@@ -19,6 +21,9 @@ function importKey(key: string): Promise<HmacKey> {
   return cryptoKey;
 }
 
+/** HMAC-SHA-256 of `message` under `key`, as lowercase hex; sync or async by platform. */
+export type HmacHex = (key: string, message: string) => string | Promise<string>;
+
 /** HMAC-SHA-256 of `message` under `key`, as lowercase hex. Web Crypto only, so it runs in Workers too. */
 export async function hmacHex(key: string, message: string): Promise<string> {
   const cryptoKey = await importKey(key);
@@ -38,7 +43,7 @@ export interface SaltStore {
 }
 
 export function utcDay(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
+  return formatTimestamp(ms).slice(0, 10);
 }
 
 /** The IP as a daily-salted HMAC: equal within a day, unlinkable across days. */
@@ -52,6 +57,7 @@ export async function cookielessVisitorId(
   site: string,
   ip: string,
   userAgent: string,
+  hmac: HmacHex = hmacHex,
 ): Promise<string> {
-  return (await hmacHex(salt, `visitor|${site}|${ip}|${userAgent}`)).slice(0, 32);
+  return (await hmac(salt, `visitor|${site}|${ip}|${userAgent}`)).slice(0, 32);
 }

@@ -8,7 +8,14 @@ export {
 } from "./collect.ts";
 export { jsonDepth } from "./depth.ts";
 export { cleanGeo, type GeoInfo, type GeoLookup, NO_GEO } from "./geo.ts";
-export { cookielessVisitorId, hashIp, hmacHex, type SaltStore, utcDay } from "./hash.ts";
+export {
+  cookielessVisitorId,
+  type HmacHex,
+  hashIp,
+  hmacHex,
+  type SaltStore,
+  utcDay,
+} from "./hash.ts";
 export { LIMITS } from "./limits.ts";
 export { EVENT_COLUMNS, type EventRow, formatTimestamp } from "./row.ts";
 export { eventRowSchema } from "./row-schema.ts";

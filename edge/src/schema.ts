@@ -3,9 +3,10 @@ import { LIMITS } from "./limits.ts";
 
 /**
  * The tracker's wire format. Keys are one letter to keep the tracker small:
- * see tracker/README.md for the meaning of each.
+ * see tracker/README.md for the meaning of each. wire-check.ts holds a fast path of these schemas
+ * for valid input: keep the two in step.
  */
-function hasControlCharacter(text: string): boolean {
+export function hasControlCharacter(text: string): boolean {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c < 0x20 || c === 0x7f) return true;

@@ -159,4 +159,15 @@ describe("parseUserAgent", () => {
     // The cache keeps the hint-free result.
     expect(parseUserAgent(desktopChrome).device).toBe("desktop");
   });
+
+  it("gives the same answers through cache turnovers and for over-long user agents", () => {
+    const chrome = TABLE[0]?.[1] ?? "";
+    const first = { ...parseUserAgent(chrome) };
+    // Enough distinct strings to turn both cache generations over.
+    for (let i = 0; i < 5000; i++) parseUserAgent(`${chrome} Build/${i}`);
+    expect(parseUserAgent(chrome)).toEqual(first);
+    const padded = `${chrome} ${"x".repeat(600)}`;
+    expect(parseUserAgent(padded)).toMatchObject({ browser: "Chrome", device: "desktop" });
+    expect(parseUserAgent(padded)).toEqual(parseUserAgent(padded));
+  });
 });

@@ -33,8 +33,26 @@ const PLATFORM_OS: Record<string, string> = {
   windows: "Windows",
 };
 
-const cache = new Map<string, DeviceInfo>();
-const CACHE_LIMIT = 2000;
+// Two generations: a string used since the last turnover stays, so the common user agents survive
+// a flood of rare ones (an LRU's effect without its per-hit bookkeeping). At most 2 × 2000 entries.
+let recent = new Map<string, DeviceInfo>();
+let older = new Map<string, DeviceInfo>();
+const GENERATION_SIZE = 2000;
+/** Real user agents are a few hundred characters; longer ones are parsed, never kept. */
+const MAX_CACHED_LENGTH = 512;
+
+function cached(userAgent: string): DeviceInfo {
+  if (userAgent.length > MAX_CACHED_LENGTH) return parse(userAgent);
+  let info = recent.get(userAgent);
+  if (info) return info;
+  info = older.get(userAgent) ?? parse(userAgent);
+  if (recent.size >= GENERATION_SIZE) {
+    older = recent;
+    recent = new Map();
+  }
+  recent.set(userAgent, info);
+  return info;
+}
 
 function majorVersion(version: string | undefined): string {
   return version ? (version.split(".")[0] ?? "") : "";
@@ -75,12 +93,7 @@ function parse(userAgent: string): DeviceInfo {
  * repeats a few thousand strings.
  */
 export function parseUserAgent(userAgent: string, hints?: ClientHints): DeviceInfo {
-  let info = cache.get(userAgent);
-  if (!info) {
-    info = parse(userAgent);
-    if (cache.size >= CACHE_LIMIT) cache.clear();
-    cache.set(userAgent, info);
-  }
+  const info = cached(userAgent);
   if (!hints) return info;
   const brands = hints.brands ?? "";
   if (/headless/i.test(brands)) return { ...info, device: "bot", is_bot: 1 };
