@@ -1,7 +1,8 @@
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { type FileHandle, open } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { SpoolWriter } from "./spool-writer.ts";
 
 function spoolDir(): string {
@@ -14,7 +15,18 @@ function readAll(dir: string): string[] {
     .flatMap((f) => readFileSync(join(dir, f), "utf8").split("\n").filter(Boolean));
 }
 
+/** The prototype every FileHandle shares, to hold or fail its fsyncs in a test. */
+async function fileHandlePrototype(): Promise<FileHandle> {
+  const handle = await open(join(spoolDir(), "probe"), "w");
+  await handle.close();
+  return Object.getPrototypeOf(handle) as FileHandle;
+}
+
 describe("SpoolWriter", () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
   it("writes concurrent appends together and settles each after its write", async () => {
     const dir = spoolDir();
     let writes = 0;
@@ -67,5 +79,72 @@ describe("SpoolWriter", () => {
     await writer.close();
     expect(readdirSync(dir)).toHaveLength(2);
     expect(readAll(dir)).toEqual(['{"n":1}', '{"n":2}']);
+  });
+
+  it("writes the next appends while an fsync is in flight; the next fsync acknowledges them", async () => {
+    const dir = spoolDir();
+    const proto = await fileHandlePrototype();
+    const real = proto.datasync;
+    const gates: (() => void)[] = [];
+    vi.spyOn(proto, "datasync").mockImplementation(function (this: FileHandle) {
+      return new Promise<void>((release) => gates.push(release)).then(() => real.call(this));
+    });
+    const writer = new SpoolWriter({
+      dir,
+      maxFileBytes: 1 << 20,
+      maxFileAgeMs: 60_000,
+      fsync: "batch",
+    });
+    const settled: string[] = [];
+    const first = writer.append('{"n":1}\n').then(() => settled.push("first"));
+    await vi.waitFor(() => expect(gates).toHaveLength(1));
+    const second = writer.append('{"n":2}\n').then(() => settled.push("second"));
+    // Written while the first fsync is still held, but not acknowledged by it.
+    await vi.waitFor(() => expect(readAll(dir)).toEqual(['{"n":1}', '{"n":2}']));
+    expect(gates).toHaveLength(1);
+    gates[0]?.();
+    await first;
+    await vi.waitFor(() => expect(gates).toHaveLength(2));
+    expect(settled).toEqual(["first"]);
+    gates[1]?.();
+    await second;
+    expect(settled).toEqual(["first", "second"]);
+    await writer.close();
+  });
+
+  it("a failed fsync rejects every append it or a later fsync of that file would acknowledge", async () => {
+    const dir = spoolDir();
+    const proto = await fileHandlePrototype();
+    const real = proto.datasync;
+    const gates: ((ok: boolean) => void)[] = [];
+    vi.spyOn(proto, "datasync").mockImplementation(function (this: FileHandle) {
+      return new Promise<boolean>((release) => gates.push(release)).then((ok) =>
+        ok ? real.call(this) : Promise.reject(new Error("EIO: i/o error, fdatasync")),
+      );
+    });
+    const writer = new SpoolWriter({
+      dir,
+      maxFileBytes: 1 << 20,
+      maxFileAgeMs: 60_000,
+      fsync: "batch",
+    });
+    const first = writer.append('{"n":1}\n');
+    await vi.waitFor(() => expect(gates).toHaveLength(1));
+    const second = writer.append('{"n":2}\n');
+    await vi.waitFor(() => expect(readAll(dir)).toHaveLength(2));
+    const failedFile = writer.activeFile;
+    gates[0]?.(false);
+    await expect(first).rejects.toThrow(/EIO/);
+    // The second append's own fsync may pass, but pages of this file may be lost: no 204 for it.
+    await vi.waitFor(() => expect(gates).toHaveLength(2));
+    gates[1]?.(true);
+    await expect(second).rejects.toThrow(/EIO/);
+    // What comes next goes to a fresh file and is acknowledged as usual.
+    const third = writer.append('{"n":3}\n');
+    await vi.waitFor(() => expect(gates).toHaveLength(3));
+    expect(writer.activeFile).not.toBe(failedFile);
+    gates[2]?.(true);
+    await third;
+    await writer.close();
   });
 });

@@ -10,6 +10,7 @@ import {
   utcDay,
 } from "@sightline/edge";
 import { createClientIpResolver } from "../client-ip.ts";
+import { nodeHmacHex } from "../hmac.ts";
 import { ingest } from "../ingest.ts";
 import { CollectorMetrics } from "../metrics.ts";
 import { PIXEL_GIF, pixelBatch } from "../pixel.ts";
@@ -206,6 +207,7 @@ export function createCollectorHandler(options: CollectorHandlerOptions): Collec
         geo: options.geo,
         extraQueryKeys,
         cookieless: collector.cookieless,
+        hmac: nodeHmacHex,
         append,
         now,
         log,
