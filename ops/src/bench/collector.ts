@@ -1,5 +1,16 @@
 import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  closeSync,
+  existsSync,
+  fdatasyncSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from "node:fs";
 import { createServer } from "node:net";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -110,6 +121,8 @@ interface WrkResult {
   p99ms: number;
   requests: number;
   errors: number;
+  /** Server CPU (all its processes) per request, µs; NaN where not measured (nginx). */
+  cpuUsPerRequest: number;
 }
 
 function parseLatency(text: string): number {
@@ -119,7 +132,8 @@ function parseLatency(text: string): number {
   return m[2] === "us" ? n / 1000 : m[2] === "ms" ? n : m[2] === "s" ? n * 1000 : n * 60_000;
 }
 
-function runWrk(url: string, script: string): WrkResult {
+function runWrk(url: string, script: string, serverPid?: number): WrkResult {
+  const cpuBefore = serverPid === undefined ? 0 : treeCpuSeconds(serverPid);
   const out = execFileSync(
     "wrk",
     [`-t${THREADS}`, `-c${CONNECTIONS}`, `-d${DURATION}s`, "--latency", "-s", script, url],
@@ -131,7 +145,59 @@ function runWrk(url: string, script: string): WrkResult {
   const non2xx = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(out)?.[1] ?? 0);
   const socket = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
   const socketErrors = socket ? socket.slice(1).reduce((a, b) => a + Number(b), 0) : 0;
-  return { rps, p99ms: p99, requests, errors: non2xx + socketErrors };
+  const cpuUsPerRequest =
+    serverPid === undefined
+      ? Number.NaN
+      : ((treeCpuSeconds(serverPid) - cpuBefore) * 1e6) / Math.max(1, requests);
+  return { rps, p99ms: p99, requests, errors: non2xx + socketErrors, cpuUsPerRequest };
+}
+
+/**
+ * CPU seconds (user + system) used so far by a process and all its descendants (tsx → primary →
+ * cluster workers), from /proc. Beside requests/s it tells CPU-bound runs from waits (fsync).
+ */
+function treeCpuSeconds(root: number): number {
+  const parents = new Map<number, number>();
+  const cpu = new Map<number, number>();
+  for (const name of readdirSync("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
+      // Fields after the command name (which may hold spaces): state ppid ... utime(14) stime(15).
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      parents.set(Number(name), Number(fields[1]));
+      cpu.set(Number(name), Number(fields[11]) + Number(fields[12]));
+    } catch {} // the process ended meanwhile
+  }
+  let ticks = 0;
+  const walk = (pid: number) => {
+    ticks += cpu.get(pid) ?? 0;
+    for (const [child, parent] of parents) if (parent === pid) walk(child);
+  };
+  walk(root);
+  return ticks / 100; // USER_HZ is 100 on Linux
+}
+
+/** The spool disk's write + fdatasync latency (11 KB, like one 10-event batch), in ms. */
+function fsyncLatency(dir: string, rounds = 200): { p50: number; p99: number } {
+  const path = join(dir, "fsync-probe");
+  const fd = openSync(path, "w");
+  const chunk = Buffer.alloc(11_000, 0x61);
+  const times: number[] = [];
+  try {
+    for (let i = 0; i < rounds; i++) {
+      const start = performance.now();
+      writeSync(fd, chunk);
+      fdatasyncSync(fd);
+      times.push(performance.now() - start);
+    }
+  } finally {
+    closeSync(fd);
+    rmSync(path, { force: true });
+  }
+  times.sort((a, b) => a - b);
+  const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))] ?? 0;
+  return { p50: at(0.5), p99: at(0.99) };
 }
 
 function spoolLines(dir: string): number {
@@ -225,24 +291,30 @@ http {
       `~1 KB events, fsync=${opts.fsync}, event ids unique per request (machine may be shared)\n`,
   );
 
+  const disk = fsyncLatency(work);
+  console.log(
+    `spool disk: write + fdatasync of 11 KB p50 ${fmt(disk.p50, 2)} ms, p99 ${fmt(disk.p99, 2)} ms ` +
+      "(with spool.fsync: batch each 204 waits for one; a slow disk caps requests/s per connection)\n",
+  );
+
   const nginx = runWrk(`http://127.0.0.1:${nginxPort}/e`, single);
 
   // node:http and Fastify around the same handler, one process each, single events.
   const nodeOne = await startCollector(join(REPO, "collector-node/src/server/main.ts"), {
     SIGHTLINE_COLLECTOR_WORKERS: "1",
   });
-  const nodeHttp = runWrk(`http://127.0.0.1:${nodeOne.port}/e`, single);
+  const nodeHttp = runWrk(`http://127.0.0.1:${nodeOne.port}/e`, single, nodeOne.child.pid);
   await stopCollector(nodeOne.child);
   const fastifyOne = await startCollector(join(REPO, "ops/src/collector/fastify-server.ts"), {});
-  const fastify = runWrk(`http://127.0.0.1:${fastifyOne.port}/e`, single);
+  const fastify = runWrk(`http://127.0.0.1:${fastifyOne.port}/e`, single, fastifyOne.child.pid);
   await stopCollector(fastifyOne.child);
 
   // The shipped setup: cluster mode, one worker per core.
   const cluster = await startCollector(join(REPO, "collector-node/src/server/main.ts"), {
     SIGHTLINE_COLLECTOR_WORKERS: "0",
   });
-  const one = runWrk(`http://127.0.0.1:${cluster.port}/e`, single);
-  const ten = runWrk(`http://127.0.0.1:${cluster.port}/e`, batch);
+  const one = runWrk(`http://127.0.0.1:${cluster.port}/e`, single, cluster.child.pid);
+  const ten = runWrk(`http://127.0.0.1:${cluster.port}/e`, batch, cluster.child.pid);
   await stopCollector(cluster.child);
   const written = spoolLines(join(cluster.dataDir, "spool"));
 
@@ -253,11 +325,12 @@ http {
     ["cluster (node:http), 1 event/request", one, 1],
     ["cluster (node:http), 10 events/request", ten, 10],
   ];
-  console.log("| run | requests/s | events/s | p99 ms | errors |");
-  console.log("|---|---:|---:|---:|---:|");
+  console.log("| run | requests/s | events/s | p99 ms | errors | server CPU µs/request |");
+  console.log("|---|---:|---:|---:|---:|---:|");
   for (const [name, r, events] of rows) {
     const ev = name.startsWith("nginx") ? "—" : fmt(r.rps * events);
-    console.log(`| ${name} | ${fmt(r.rps)} | ${ev} | ${fmt(r.p99ms, 2)} | ${r.errors} |`);
+    const cpu = Number.isNaN(r.cpuUsPerRequest) ? "—" : fmt(r.cpuUsPerRequest);
+    console.log(`| ${name} | ${fmt(r.rps)} | ${ev} | ${fmt(r.p99ms, 2)} | ${r.errors} | ${cpu} |`);
   }
   const expected = one.requests - one.errors + (ten.requests - ten.errors) * 10;
   console.log(
