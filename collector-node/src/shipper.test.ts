@@ -257,16 +257,23 @@ describe("Shipper routing, dead letters, archive, time batching and rollups", ()
     const lines = rows("a", 12);
     writeFileSync(file, lines);
     await shipper().drain();
-    // A crash between the events write and its view's write: the rollup lost this site's rows.
-    await ch.client.command({
-      query: `ALTER TABLE ${DATABASE}.events_hourly DELETE WHERE site_id = {site:String}`,
-      query_params: { site },
-      clickhouse_settings: { mutations_sync: "2" },
-    });
+    // A crash between the events write and its views' writes: the rollups lost this site's rows.
+    for (const table of ["events_hourly", "visitor_slots"]) {
+      await ch.client.command({
+        query: `ALTER TABLE ${DATABASE}.${table} DELETE WHERE site_id = {site:String}`,
+        query_params: { site },
+        clickhouse_settings: { mutations_sync: "2" },
+      });
+    }
     expect(await rollupEvents()).toBe(0);
     const mismatch = await checkRollups(ch.client, DAY_RANGE());
-    expect(mismatch).toHaveLength(1);
-    expect(mismatch[0]).toMatchObject({ site_id: site, source: 12, rollup: 0 });
+    expect(mismatch).toHaveLength(2);
+    expect(mismatch).toContainEqual(
+      expect.objectContaining({ site_id: site, name: "pageview", source: 12, rollup: 0 }),
+    );
+    const slots = mismatch.find((m) => m.name === "visitor_slots");
+    expect(slots).toMatchObject({ site_id: site, rollup: 0 });
+    expect(slots?.source).toBeGreaterThan(0);
     // The checkpoint still says the batch is in flight: a restarted shipper resends and repairs.
     writeFileSync(file, lines);
     const checkpoint = new CheckpointFile(join(spoolDir, "shipper.checkpoint.json"));

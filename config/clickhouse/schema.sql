@@ -126,6 +126,37 @@ TTL toDateTime(received_at) + INTERVAL 90 DAY;
 CREATE TABLE IF NOT EXISTS sightline.events_with_bots AS sightline.events
 ENGINE = Merge('sightline', '^(events|bot_events)$');
 
+-- 0009_visitor_slots
+CREATE TABLE IF NOT EXISTS sightline.visitor_slots
+(
+    site_id    LowCardinality(String),
+    visitor_id String,
+    slot       DateTime('UTC') CODEC(Delta, ZSTD(1)),
+    first_ts   SimpleAggregateFunction(min, DateTime64(3, 'UTC')),
+    last_ts    SimpleAggregateFunction(max, DateTime64(3, 'UTC')),
+    pageviews  SimpleAggregateFunction(groupUniqArrayArray, Array(UInt64))
+)
+ENGINE = AggregatingMergeTree
+PARTITION BY toYYYYMM(slot)
+ORDER BY (site_id, visitor_id, slot)
+TTL slot + toIntervalMonth(dictGetOrDefault('sightline.site_retention_dict', 'rollup_months', tuple(site_id), toUInt16(60)))
+SETTINGS old_parts_lifetime = 30, allow_suspicious_ttl_expressions = 1;
+
+-- 0010_visitor_slots_mv
+CREATE MATERIALIZED VIEW IF NOT EXISTS sightline.visitor_slots_mv TO sightline.visitor_slots AS
+SELECT
+    site_id,
+    visitor_id,
+    toStartOfInterval(ts, toIntervalMinute(30)) AS slot,
+    min(ts) AS first_ts,
+    max(ts) AS last_ts,
+    groupUniqArrayIf(sipHash64(event_id), name = 'pageview') AS pageviews
+FROM sightline.events
+WHERE is_bot = 0
+GROUP BY site_id, visitor_id, slot;
+
+-- 0011_visitor_slots_backfill fills visitor_slots from events stored before its view (an INSERT).
+
 -- Applied migrations (created by the runner itself)
 CREATE TABLE IF NOT EXISTS sightline.schema_migrations
     (version UInt32, name String, applied_at DateTime64(3, 'UTC') DEFAULT now64(3))

@@ -231,6 +231,7 @@ const stats: Command = async ({ settings, out }) => {
       events: "count() AS n, uniqExact(event_id) AS ids",
       bot_events: "count() AS n, uniqExact(event_id) AS ids",
       events_hourly: "count() AS n, uniqExactMerge(events) AS ids",
+      visitor_slots: "count() AS n",
       dead_letter: "count() AS n",
     };
     for (const [table, measure] of Object.entries(measures)) {
@@ -265,7 +266,11 @@ const rollups: Command = async ({ settings, args, options, out }) => {
     if (action === "check") {
       const bad = await checkRollups(ch.client, { from: `${from} 00:00:00`, to: iso(end), site });
       for (const m of bad.slice(0, 50))
-        out(`  ${m.site_id} ${m.hour} ${m.name}: events ${m.source}, rollup ${m.rollup}`);
+        out(
+          m.name === "visitor_slots"
+            ? `  ${m.site_id} ${m.hour} visitor_slots: ${m.source} visitor half hours in events, ${m.rollup} in step in the rollup`
+            : `  ${m.site_id} ${m.hour} ${m.name}: events ${m.source}, rollup ${m.rollup}`,
+        );
       out(
         bad.length
           ? `${bad.length} hour(s) differ: run "sightline rollups rebuild" for the range`
@@ -317,7 +322,7 @@ const retention: Command = async ({ settings, args, options, out }) => {
     });
     await ch.client.command({ query: `SYSTEM RELOAD DICTIONARY ${DATABASE}.site_retention_dict` });
     // Parts remember the TTL computed when they were written; re-materialize to apply the change.
-    for (const table of ["events", "bot_events", "events_hourly"]) {
+    for (const table of ["events", "bot_events", "events_hourly", "visitor_slots"]) {
       await ch.client.command({ query: `ALTER TABLE ${DATABASE}.${table} MATERIALIZE TTL` });
       out(`  TTL re-applied to ${DATABASE}.${table}`);
     }
