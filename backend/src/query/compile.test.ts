@@ -44,7 +44,7 @@ describe("compileQuery", () => {
 
   it("derives sessions and collapses duplicates only when a metric needs it", () => {
     expect(compile(spec()).sql).not.toMatch(/session_no|FINAL/);
-    const sessions = compile(spec({ metrics: ["bounce_rate"] }));
+    const sessions = compile(spec({ metrics: ["bounce_rate"], tz: "Asia/Kolkata" }));
     expect(sessions.sql).toContain("session_no");
     expect(sessions.sql).toContain("s_pageviews");
     expect(sessions.sql).not.toContain("s_entry");
@@ -53,7 +53,10 @@ describe("compileQuery", () => {
   });
 
   it("unfolds sessions, not events, for ungrouped and unfiltered session metrics", () => {
-    const totals = compile(spec({ metrics: ["sessions", "session_duration"] })).sql;
+    // A half-hour zone keeps this on raw events (visitor_slots needs whole-hour ranges).
+    const totals = compile(
+      spec({ metrics: ["sessions", "session_duration"], tz: "Asia/Kolkata" }),
+    ).sql;
     expect(totals).toContain("ARRAY JOIN arrayEnumerate(sessions) AS session_no");
     expect(totals).not.toContain("ARRAY JOIN evs");
     // Counts beside them, a grouping or a filter need the event rows back.
@@ -80,6 +83,27 @@ describe("compileQuery", () => {
       { ...rollup, dimensions: ["page"] },
       { ...rollup, filters: [{ dimension: "country", op: "is" as const, value: "DE" }] },
       { ...rollup, metrics: ["bounce_rate" as const] },
+    ]) {
+      expect(compile(raw).source.name).toBe("events");
+    }
+  });
+
+  it("reads session totals from visitor_slots only when it can answer exactly", () => {
+    const totals = spec({
+      metrics: ["sessions", "bounce_rate", "views_per_session", "session_duration"],
+    });
+    const q = compile(totals);
+    expect(q.source.name).toBe("visitor_slots");
+    expect(q.sql).toContain("sightline.visitor_slots FINAL");
+    expect(q.sql).not.toMatch(/is_bot|sightline\.events\b/);
+    // Half-hour zones, bots, groupings, filters, time buckets and event counts need raw events.
+    for (const raw of [
+      { ...totals, tz: "Asia/Kolkata" },
+      { ...totals, includeBots: true },
+      { ...totals, dimensions: ["page"] },
+      { ...totals, granularity: "day" as const },
+      { ...totals, filters: [{ dimension: "country", op: "is" as const, value: "DE" }] },
+      { ...totals, metrics: ["sessions" as const, "visitors" as const] },
     ]) {
       expect(compile(raw).source.name).toBe("events");
     }

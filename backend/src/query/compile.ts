@@ -10,8 +10,8 @@ import {
   renderState,
 } from "./metrics.ts";
 import { Params } from "./params.ts";
-import { type SessionColumn, sessionized, sessionRows } from "./sessions.ts";
-import { chooseSource, RAW_EVENTS, type Source } from "./source.ts";
+import { type SessionColumn, sessionized, sessionRows, slotSessionRows } from "./sessions.ts";
+import { chooseSource, RAW_EVENTS, type Source, VISITOR_SLOTS } from "./source.ts";
 import { bucketExpression, type Range, rangeCondition, wholeHourZone } from "./time.ts";
 
 export interface OutputColumn extends Column {
@@ -113,6 +113,14 @@ export function compileQuery(spec: QuerySpec, range: Range): CompiledQuery {
     ...metrics.flatMap((m) => m.columns),
     ...filters.columns,
   ]);
+  // Session metrics alone, ungrouped and unfiltered, need one row per session, not per event.
+  const sessionTotals =
+    sessions &&
+    !spec.granularity &&
+    dims.length === 0 &&
+    !filters.session &&
+    filters.sql === "1" &&
+    metrics.every((m) => m.atoms.length === 0);
   const source = chooseSource({
     columns: used,
     sessions,
@@ -120,6 +128,7 @@ export function compileQuery(spec: QuerySpec, range: Range): CompiledQuery {
     includeBots: spec.includeBots ?? false,
     rollupMetrics: metrics.every((m) => m.rollup !== undefined),
     wholeHourZone: wholeHourZone(range),
+    sessionTotals,
   });
   const from = fromClause(
     source,
@@ -174,15 +183,13 @@ export function compileQuery(spec: QuerySpec, range: Range): CompiledQuery {
           `${m.sessionExpr ?? m.combine(m.atoms.map((a, j) => renderMerge(a, `a${i}_${j}`)))} AS m${i}`,
       ),
     ];
-    // Session metrics alone, ungrouped and unfiltered, need one row per session, not per event.
-    const perSession =
-      keys.length === 0 &&
-      !filters.session &&
-      filters.sql === "1" &&
-      metrics.every((m) => m.atoms.length === 0);
-    sql = perSession
+    const perSession = () =>
+      source === VISITOR_SLOTS
+        ? slotSessionRows(from, where)
+        : sessionRows(from, where, used, wanted);
+    sql = sessionTotals
       ? `SELECT ${outer.join(", ")}
-FROM (${sessionRows(from, where, used, wanted)})${tail}`
+FROM (${perSession()})${tail}`
       : `SELECT ${outer.join(", ")}
 FROM (
   SELECT ${inner.join(", ")}

@@ -100,3 +100,26 @@ export function sessionRows(
   )
   ARRAY JOIN ${joined.map(([array, name]) => `${array} AS ${name}`).join(", ")}`;
 }
+
+/**
+ * The same rows as `sessionRows`, read from the visitor_slots rollup (config/clickhouse 0009):
+ * `from` yields one row per visitor and half hour (`first_ts`, `last_ts`, `pageviews`, a set of
+ * pageview id hashes). No gap inside a half hour can exceed the session timeout, so sessions are
+ * runs of slots, each starting at most 30 minutes after the previous one's last event.
+ */
+export function slotSessionRows(from: string, where: string): string {
+  return `SELECT site_id, visitor_id, sp, sdur
+  FROM (
+    SELECT site_id, visitor_id,
+      arraySplit((x, i) -> i > 1 AND dateDiff('millisecond', slots[i - 1].2, x.1) > ${SESSION_GAP_MS}, slots, arrayEnumerate(slots)) AS sessions,
+      arrayMap(s -> if(length(s) = 1, length(s[1].3), length(arrayDistinct(arrayFlatten(arrayMap(x -> x.3, s))))), sessions) AS sp_all,
+      arrayMap(s -> dateDiff('millisecond', s[1].1, s[-1].2) / 1000, sessions) AS sdur_all
+    FROM (
+      SELECT site_id, visitor_id, arraySort(groupArray((first_ts, last_ts, pageviews))) AS slots
+      FROM ${from}
+      WHERE ${where}
+      GROUP BY site_id, visitor_id
+    )
+  )
+  ARRAY JOIN sp_all AS sp, sdur_all AS sdur`;
+}

@@ -30,6 +30,8 @@ export interface SourcePlan {
   rollupMetrics?: boolean;
   /** The time zone's offset is always a whole number of hours, so hours bucket into its days. */
   wholeHourZone?: boolean;
+  /** Only session metrics, ungrouped and unfiltered: one row per session is all the query needs. */
+  sessionTotals?: boolean;
 }
 
 export const RAW_EVENTS: Source = {
@@ -66,8 +68,29 @@ export const EVENTS_HOURLY: Source = {
   rollup: true,
 };
 
+/**
+ * Each visitor's half hours (config/clickhouse 0009, human traffic only): first and last event
+ * time and pageview id hashes, for session totals (src/query/sessions.ts `slotSessionRows`).
+ * FINAL folds rows of one visitor and half hour that sit in unmerged parts. Exposed with `slot`
+ * as `ts`: ranges start and end on whole hours in a whole-hour zone, so slots fall wholly in or out.
+ */
+export const VISITOR_SLOTS: Source = {
+  name: "visitor_slots",
+  table: () =>
+    `(SELECT site_id, visitor_id, slot AS ts, first_ts, last_ts, pageviews FROM ${DATABASE}.visitor_slots FINAL)`,
+  supportsFinal: false,
+  canAnswer: (plan) =>
+    plan.sessionTotals === true &&
+    !plan.exactTime &&
+    !plan.includeBots &&
+    plan.wholeHourZone === true &&
+    [...plan.columns].every((c) => HOURLY_COLUMNS.has(c)),
+  botCondition: () => "1",
+  rollup: true,
+};
+
 /** Sources in order of preference: cheaper ones first. */
-const SOURCES: Source[] = [EVENTS_HOURLY, RAW_EVENTS];
+const SOURCES: Source[] = [EVENTS_HOURLY, VISITOR_SLOTS, RAW_EVENTS];
 
 export function chooseSource(plan: SourcePlan): Source {
   return SOURCES.find((s) => s.canAnswer(plan)) ?? RAW_EVENTS;

@@ -214,6 +214,73 @@ describe("POST /api/v1/query", () => {
     }
   });
 
+  it("answers session totals from the visitor_slots rollup as from raw events and the model", async () => {
+    const totals = ["sessions", "bounce_rate", "views_per_session", "session_duration"];
+    // Outside every other test's range: one visitor's events in two inserts (two parts, so the
+    // 10:00 half hour is stored twice until a merge), and a late copy of a pageview delivered in
+    // the next half hour of the same session, which must count once.
+    const at = (hm: string) => Date.parse(`2026-12-15T${hm}Z`);
+    const late = { site_id: "a.test", visitor_id: "vis-late" };
+    const first = eventRow({ ...late, event_id: "late-1", at: at("10:01:00") });
+    await stack.ch.client.insert({
+      table: "sightline.events",
+      values: [
+        first,
+        eventRow({ ...late, event_id: "late-2", at: at("10:29:00"), name: "engagement" }),
+      ],
+      format: "JSONEachRow",
+    });
+    await stack.ch.client.insert({
+      table: "sightline.events",
+      values: [
+        eventRow({ ...late, event_id: "late-3", at: at("10:02:00") }),
+        eventRow({ ...late, event_id: "late-4", at: at("10:03:00"), name: "engagement" }),
+        eventRow({ ...late, event_id: "late-5", at: at("10:45:00") }),
+        { ...first, ts: eventRow({ event_id: "x", at: at("10:50:00") }).ts },
+        // 30 minutes and a millisecond after the last event: a session of its own.
+        eventRow({ ...late, event_id: "late-6", at: at("11:20:00.001") }),
+      ],
+      format: "JSONEachRow",
+    });
+    const lateDay = { sites: ["a.test"], from: "2026-12-15", to: "2026-12-15" };
+    for (const tz of ["UTC", "Europe/Berlin", "America/New_York", "Asia/Tokyo"]) {
+      for (const scope of [
+        { ...wide, tz },
+        { ...wide, from: "2026-03-08", to: "2026-03-09", tz },
+        { ...lateDay, tz },
+      ]) {
+        const rollup = await ok({ ...scope, metrics: totals });
+        // A filter on a column the rollup lacks forces raw events; it matches every row.
+        const raw = await ok({
+          ...scope,
+          metrics: totals,
+          filters: [{ dimension: "hostname", op: "is_not", value: "nowhere.test" }],
+        });
+        expect(rollup.rows).toHaveLength(1);
+        expectClose(rollup.rows[0], raw.rows[0] as Record<string, number | null>);
+        if (scope.from !== lateDay.from) {
+          const { sessions, bounce_rate, views_per_session, session_duration } = headline(
+            inScope(rows, scope),
+          );
+          expectClose(rollup.rows[0], {
+            sessions,
+            bounce_rate,
+            views_per_session,
+            session_duration,
+          });
+        }
+      }
+    }
+    const day = await ok({ ...lateDay, tz: "UTC", metrics: totals });
+    // 10:01-10:50 (pageviews late-1, late-3, late-5; the copy adds nothing), then 11:20 alone.
+    expect(day.rows[0]).toEqual({
+      sessions: 2,
+      bounce_rate: 50,
+      views_per_session: 2,
+      session_duration: (49 * 60) / 2,
+    });
+  });
+
   it("breaks down by dimensions, property keys and session pages", async () => {
     const scoped = inScope(rows, wide);
     for (const dim of ["page", "country", "browser", "channel", "referrer_domain", "event"]) {
