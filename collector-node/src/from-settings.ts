@@ -35,6 +35,7 @@ export function shipperFromSettings(
     intervalMs: shipper.intervalMs,
     maxWaitMs: shipper.maxWaitMs,
     engineReadsFiles: ch.mode === "embedded",
+    openSession: () => ch.session(),
     deadLetter: shipper.deadLetter,
     shippedFiles: shipper.shippedFiles,
     archiveDir: shipper.archiveDir,

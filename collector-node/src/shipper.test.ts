@@ -9,6 +9,7 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { ClickHouseClient } from "@clickhouse/client";
 import { DATABASE, loadSettings, migrate, openClickHouse } from "@sightline/config";
 import { type EventRow, formatTimestamp } from "@sightline/edge";
 import { eventRow } from "@sightline/edge/testing";
@@ -16,7 +17,8 @@ import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { CheckpointFile } from "./checkpoint.ts";
 import { toNdjson } from "./ingest.ts";
 import { checkRollups, rebuildRollups } from "./rollups.ts";
-import { Shipper } from "./shipper.ts";
+import { Shipper, sqlString } from "./shipper.ts";
+import { scanLines } from "./spool-files.ts";
 
 // One embedded engine for the whole file: chDB binds one folder per process.
 const dataDir = mkdtempSync(join(tmpdir(), "sl-shipper-"));
@@ -345,12 +347,148 @@ describe("Shipper letting the embedded engine read whole sealed files", () => {
     expect(new CheckpointFile(checkpointPath).read().inflight).toBeNull();
   });
 
+  it("runs two sealed files at once, each on a session of its own", async () => {
+    writeFileSync(join(spoolDir, "events-a.ndjson"), rows("sa", 20));
+    writeFileSync(join(spoolDir, "events-b.ndjson"), rows("sb", 20));
+    let running = 0;
+    let most = 0;
+    let bound = false;
+    let started: () => void = () => {};
+    const second = new Promise<void>((resolve) => {
+      started = resolve;
+    });
+    // Each insert waits (up to 5 s) for the other to start: if the files took turns, only one runs.
+    const tracked = (session: ClickHouseClient) =>
+      new Proxy(session, {
+        get(target, prop, receiver) {
+          if (prop !== "command") return Reflect.get(target, prop, receiver);
+          return async (params: Parameters<ClickHouseClient["command"]>[0]) => {
+            if (!params.query.includes("file(")) return target.command(params);
+            // chDB runs statements with bound parameters one at a time, process-wide.
+            bound ||= params.query_params !== undefined;
+            most = Math.max(most, ++running);
+            if (running === 2) started();
+            await Promise.race([second, new Promise((r) => setTimeout(r, 5000))]);
+            try {
+              return await target.command(params);
+            } finally {
+              running--;
+            }
+          };
+        },
+      });
+    const opened: ClickHouseClient[] = [];
+    const s = shipper({
+      engineReadsFiles: true,
+      client: tracked(shipperSession),
+      openSession: () => {
+        const own = ch.session();
+        opened.push(own);
+        return tracked(own);
+      },
+    });
+    await s.drain();
+    expect(most).toBe(2);
+    expect(bound).toBe(false);
+    expect(opened).toHaveLength(1);
+    expect(await counts()).toEqual({ rows: 40, ids: 40 });
+  });
+
+  it("keeps two lanes going over more files than lanes; a failed file alone stays in flight", async () => {
+    for (const f of ["a", "b", "c", "d", "e"])
+      writeFileSync(join(spoolDir, `events-${f}.ndjson`), rows(`l${f}`, 10));
+    let refuse = true;
+    const failing = (session: ClickHouseClient) =>
+      new Proxy(session, {
+        get(target, prop, receiver) {
+          if (prop !== "command") return Reflect.get(target, prop, receiver);
+          return async (params: Parameters<ClickHouseClient["command"]>[0]) => {
+            if (refuse && params.query.includes("events-c.ndjson")) {
+              refuse = false;
+              throw new Error("connection refused (test double)");
+            }
+            return target.command(params);
+          };
+        },
+      });
+    const s = shipper({
+      engineReadsFiles: true,
+      client: failing(shipperSession),
+      openSession: () => failing(ch.session()),
+    });
+    await expect(s.drain()).rejects.toThrow(/connection refused/);
+    const checkpoint = new CheckpointFile(join(spoolDir, "shipper.checkpoint.json"));
+    expect(checkpoint.read().inflight?.map((r) => r.file)).toEqual(["events-c.ndjson"]);
+    await s.drain();
+    expect(await counts()).toEqual({ rows: 50, ids: 50 });
+    expect(checkpoint.read().inflight).toBeNull();
+    expect(readdirSync(spoolDir).filter((f) => f.endsWith(".ndjson"))).toEqual([]);
+  });
+
+  it("reads files whose path holds quotes and backslashes (the path is a string literal)", async () => {
+    spoolDir = mkdtempSync(join(dataDir, "spool-o'brien\\x-"));
+    writeFileSync(join(spoolDir, "events-a.ndjson"), rows("q", 6));
+    const s = shipper({ engineReadsFiles: true });
+    await s.drain();
+    expect(s.stats).toMatchObject({ shippedRows: 6, batches: 1 });
+    expect(await counts()).toEqual({ rows: 6, ids: 6 });
+  });
+
   it("falls back to line batches, dead-lettering bad lines, when the engine refuses the file", async () => {
     writeFileSync(join(spoolDir, "events-a.ndjson"), `${rows("x", 9)}{"event_id": broken\n`);
     const s = shipper({ engineReadsFiles: true });
     await s.drain();
     expect(await counts()).toMatchObject({ ids: 9 });
     expect(s.stats.deadLettered).toBe(1);
+  });
+});
+
+describe("sqlString", () => {
+  it("round-trips quotes, backslashes and statement text through the engine unchanged", async () => {
+    const texts = ["o'brien", "a\\b", "\\'", "x'; DROP TABLE t; --", "line\nbreak", "ünï 😀", ""];
+    for (const text of texts) {
+      const rs = await ch.client.query({
+        query: `SELECT ${sqlString(text)} AS v`,
+        format: "JSONEachRow",
+      });
+      expect(await rs.json<{ v: string }>()).toEqual([{ v: text }]);
+    }
+  });
+});
+
+describe("scanLines", () => {
+  const marker = Buffer.from('"is_bot":1');
+  const line = (i: number, bot: boolean, pad = 0) =>
+    `${JSON.stringify({ i, pad: "p".repeat(pad), is_bot: bot ? 1 : 0 })}\n`;
+
+  it("counts lines and copies out the marked ones across buffer boundaries", async () => {
+    const lines = Array.from({ length: 40_000 }, (_, i) => line(i, i % 7 === 0, i % 100));
+    const text = lines.join("");
+    const path = join(spoolDir, "scan.ndjson");
+    writeFileSync(path, text);
+    const size = Buffer.byteLength(text);
+    expect(size).toBeGreaterThan(2 << 20);
+    const scan = await scanLines(path, 0, size, marker);
+    expect(scan).toMatchObject({ lines: 40_000, complete: true });
+    const expected = lines.flatMap((l, i) => (i % 7 === 0 ? [l] : []));
+    expect(scan.marked.map((m) => m.data.toString())).toEqual(expected);
+    for (const m of scan.marked) expect(text.slice(m.start, m.end)).toBe(m.data.toString());
+  });
+
+  it("reads a line longer than its buffer, starts mid-file, and reports a torn last line", async () => {
+    const head = line(0, false);
+    const long = line(1, true, 3 << 20);
+    const path = join(spoolDir, "scan.ndjson");
+    writeFileSync(path, `${head}${long}${line(2, false)}{"torn":`);
+    const from = Buffer.byteLength(head);
+    const whole = from + Buffer.byteLength(long) + Buffer.byteLength(line(2, false));
+    const scan = await scanLines(path, from, whole, marker);
+    expect(scan.lines).toBe(2);
+    expect(scan.complete).toBe(true);
+    expect(scan.marked).toHaveLength(1);
+    expect(scan.marked[0]).toMatchObject({ start: from, end: from + Buffer.byteLength(long) });
+    const torn = await scanLines(path, from, statSync(path).size, marker);
+    expect(torn).toMatchObject({ lines: 2, complete: false });
   });
 });
 

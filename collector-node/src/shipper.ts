@@ -7,7 +7,13 @@ import { DATABASE } from "@sightline/config";
 import { CheckpointFile, type CheckpointState, type Range } from "./checkpoint.ts";
 import { isDataError } from "./insert-errors.ts";
 import { hoursAround, rebuildRollups } from "./rollups.ts";
-import { listSpoolFiles, pruneArchive, retireFile, type ShippedFilePolicy } from "./spool-files.ts";
+import {
+  listSpoolFiles,
+  pruneArchive,
+  retireFile,
+  type ShippedFilePolicy,
+  scanLines,
+} from "./spool-files.ts";
 
 export interface ShipperOptions {
   spoolDir: string;
@@ -27,6 +33,11 @@ export interface ShipperOptions {
    * (`INSERT … SELECT FROM file()`), about 4× faster than sending the bytes (docs/storage.md).
    */
   engineReadsFiles?: boolean;
+  /**
+   * Opens another session of the same engine. A session runs one statement at a time, so whole
+   * files shipped side by side each need their own; without this they take turns on `client`.
+   */
+  openSession?: () => ClickHouseClient;
   /** Bisect batches ClickHouse refuses as bad data and store the bad lines in dead_letter (default true). */
   deadLetter?: boolean;
   /** What happens to a fully shipped sealed file (default delete). */
@@ -66,6 +77,8 @@ interface Batch {
 const NEWLINE = 0x0a;
 /** Whole spool files the engine parses at once (see #nextWholeFiles). */
 const FILES_AT_ONCE = 2;
+/** Whole files taken per round (64 MB each by default), so stop() never waits long. */
+const FILES_PER_ROUND = 8;
 const MAX_BACKOFF_MS = 30_000;
 const DEAD_LINE_KEEP_BYTES = 256 * 1024;
 // JSON strings escape every quote, so this byte sequence can only be the is_bot key itself.
@@ -105,28 +118,24 @@ export function splitLines(range: Range, chunk: Buffer): SpoolLine[] {
   return lines;
 }
 
-function countLines(chunk: Buffer): number {
-  let n = 0;
-  for (let at = chunk.indexOf(NEWLINE); at >= 0; at = chunk.indexOf(NEWLINE, at + 1)) n++;
-  return n;
+/**
+ * A ClickHouse string literal. Only for text we made (a spool path, a column list from
+ * system.columns), never for client input: chDB runs every statement with bound parameters one
+ * at a time, process-wide, so a bound path would make whole files take turns (docs/storage.md).
+ */
+export function sqlString(text: string): string {
+  return `'${text.replaceAll("\\", "\\\\").replaceAll("'", "\\'")}'`;
 }
 
-/** The lines of a chunk (whole lines only) that carry the bot marker. */
-function botLines(range: Range, chunk: Buffer): SpoolLine[] {
-  const lines: SpoolLine[] = [];
-  for (let at = chunk.indexOf(BOT_MARKER); at >= 0; ) {
-    const from = chunk.lastIndexOf(NEWLINE, at) + 1;
-    const nl = chunk.indexOf(NEWLINE, at);
-    if (nl < 0) break;
-    lines.push({
-      file: range.file,
-      start: range.start + from,
-      end: range.start + nl + 1,
-      data: chunk.subarray(from, nl + 1),
-    });
-    at = chunk.indexOf(BOT_MARKER, nl + 1);
-  }
-  return lines;
+/**
+ * The engine parses the file once, for human traffic (bots go as bytes). One thread per
+ * statement, no parallel parsing and no ReplacingMergeTree pass at insert time: the shipper runs
+ * two files at once instead, and queries never rely on merges (docs/storage.md).
+ */
+function wholeFileInsert(path: string, structure: string): string {
+  return `INSERT INTO ${DATABASE}.events
+    SETTINGS max_threads = 1, input_format_parallel_parsing = 0, optimize_on_insert = 0
+    SELECT * FROM file(${sqlString(path)}, 'JSONEachRow', ${sqlString(structure)}) WHERE is_bot = 0`;
 }
 
 /**
@@ -143,6 +152,8 @@ export class Shipper {
   #timer: NodeJS.Timeout | null = null;
   #running: Promise<void> | null = null;
   #again = false;
+  /** Set by stop(): lanes finish the files they hold but take no new one. */
+  #halting = false;
   #stopped = true;
   #backoffMs = 0;
   #lastSendAt = 0;
@@ -150,6 +161,8 @@ export class Shipper {
   #lastPruneAt = 0;
   /** The in-flight batch found at start-up came from a crash: repair rollups after resending it. */
   #recovering: boolean;
+  /** Sessions for whole files shipped side by side: `client` first, more opened on demand. */
+  readonly #sessions: ClickHouseClient[];
   readonly stats: ShipperStats = {
     shippedRows: 0,
     botRows: 0,
@@ -172,6 +185,13 @@ export class Shipper {
       this.#checkpoint.write(this.#state);
     }
     this.#recovering = this.#state.inflight !== null;
+    this.#sessions = [options.client];
+  }
+
+  #session(i: number): ClickHouseClient {
+    if (!this.#o.openSession) return this.#o.client;
+    while (this.#sessions.length <= i) this.#sessions.push(this.#o.openSession());
+    return this.#sessions[i] ?? this.#o.client;
   }
 
   get #spoolId(): string {
@@ -184,6 +204,7 @@ export class Shipper {
 
   start(): void {
     this.#stopped = false;
+    this.#halting = false;
     this.#schedule(0);
   }
 
@@ -197,11 +218,13 @@ export class Shipper {
 
   /** Ships everything there is now, without waiting for batches to fill (tests and the CLI). */
   async drain(): Promise<void> {
+    this.#halting = false;
     while ((await this.#shipOnce(true)) === 0) {}
   }
 
   async stop(): Promise<void> {
     this.#stopped = true;
+    this.#halting = true;
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = null;
     await this.#running;
@@ -248,7 +271,7 @@ export class Shipper {
     if (inflight) {
       // A batch was sent before a crash or failure: resend exactly it, the same way, so its
       // tokens match.
-      if (await this.#areWholeFiles(inflight)) await this.#deliverFiles(inflight);
+      if (await this.#areWholeFiles(inflight)) await this.#deliverFiles(inflight, []);
       else
         await this.#deliver(inflight, await Promise.all(inflight.map((r) => this.#readRange(r))));
       this.#recovering = false;
@@ -256,9 +279,7 @@ export class Shipper {
     }
     const wholes = await this.#nextWholeFiles();
     if (wholes.length > 0) {
-      this.#state = { ...this.#state, inflight: wholes };
-      this.#checkpoint.write(this.#state);
-      await this.#deliverFiles(wholes);
+      await this.#deliverFiles([], wholes);
       await this.#retireShippedFiles();
       return 0;
     }
@@ -276,8 +297,7 @@ export class Shipper {
   }
 
   /**
-   * The first files with unshipped lines, in order, as long as the engine can take them whole:
-   * one insert parses on about one core, so two files at once keep both of ours busy.
+   * The first files with unshipped lines, in order, as long as the engine can take them whole.
    */
   async #nextWholeFiles(): Promise<Range[]> {
     const wholes: Range[] = [];
@@ -289,7 +309,7 @@ export class Shipper {
       const range = { file, start, end: size };
       if (!(await this.#isWholeFile(range))) break;
       wholes.push(range);
-      if (wholes.length === FILES_AT_ONCE) break;
+      if (wholes.length === FILES_PER_ROUND) break;
     }
     return wholes;
   }
@@ -299,11 +319,36 @@ export class Shipper {
     return ranges.length > 0;
   }
 
-  /** Ships whole files side by side; waits for every one before reporting a failure. */
-  async #deliverFiles(ranges: Range[]): Promise<void> {
-    const results = await Promise.allSettled(ranges.map((r) => this.#deliverFile(r)));
-    const failed = results.find((r) => r.status === "rejected");
-    if (failed) throw failed.reason;
+  /**
+   * Ships whole files side by side, each lane on its own session: one insert parses on about one
+   * core, so two lanes keep both of ours busy, and a lane takes the next file as soon as its last
+   * one is acknowledged. `resend` is already in flight; each file of `next` is recorded in flight
+   * just before its lane starts it. After a failure no lane starts another file, and the error is
+   * reported once every lane has stopped.
+   */
+  async #deliverFiles(resend: Range[], next: Range[]): Promise<void> {
+    const todo = [...resend];
+    const queue = [...next];
+    let failed = false;
+    const lane = async (i: number) => {
+      for (let range = todo.shift(); !failed; range = todo.shift()) {
+        if (!range) {
+          range = this.#halting ? undefined : queue.shift();
+          if (!range) return;
+          this.#state = { ...this.#state, inflight: [...(this.#state.inflight ?? []), range] };
+          this.#checkpoint.write(this.#state);
+        }
+        try {
+          await this.#deliverFile(range, this.#session(i));
+        } catch (error) {
+          failed = true;
+          throw error;
+        }
+      }
+    };
+    const lanes = Array.from({ length: FILES_AT_ONCE }, (_, i) => lane(i));
+    const failure = (await Promise.allSettled(lanes)).find((r) => r.status === "rejected");
+    if (failure) throw failure.reason;
   }
 
   async #isWholeFile(range: Range): Promise<boolean> {
@@ -342,26 +387,23 @@ export class Shipper {
     return this.#structure;
   }
 
-  async #deliverFile(range: Range): Promise<void> {
+  async #deliverFile(range: Range, client: ClickHouseClient): Promise<void> {
     const path = join(this.#o.spoolDir, range.file);
-    const raw = await this.#readRange(range);
-    if (raw.length === 0 || raw[raw.length - 1] !== NEWLINE) {
+    // Only bot lines are copied out: the engine reads the file itself, so Node never holds it.
+    const scan = await scanLines(path, range.start, range.end, BOT_MARKER);
+    if (!scan.complete) {
       // A torn last line: the engine would refuse the file, so ship its whole lines the usual way.
-      await this.#deliver([range], [raw]);
+      await this.#deliver([range], [await this.#readRange(range)]);
       return;
     }
     const structure = await this.#columns();
-    // Only bot lines become objects: a file holds ~100k lines and splitting them all cost a sixth
-    // of the file's shipping time.
-    const bots = botLines(range, raw);
-    const rows = countLines(raw);
+    const bots = scan.marked.map((l) => ({ file: range.file, ...l }));
     this.#lastSendAt = Date.now();
     try {
-      // The engine parses the file once, for human traffic; bots are rare, so their lines go as
-      // bytes (a second pass over the whole file for them cost as much as the first).
-      await this.#o.client.command({
-        query: `INSERT INTO ${DATABASE}.events SELECT * FROM file({path:String}, 'JSONEachRow', {structure:String}) WHERE is_bot = 0`,
-        query_params: { path, structure },
+      // Bots are rare, so their lines go as bytes (a second pass over the whole file for them
+      // cost as much as the first).
+      await client.command({
+        query: wholeFileInsert(path, structure),
         clickhouse_settings: {
           insert_deduplication_token: tokenFor(this.#spoolId, [range]),
           insert_deduplicate: 1,
@@ -372,16 +414,17 @@ export class Shipper {
       if (!isDataError(error)) throw error;
       // Bad lines in the file: the usual path bisects them out into dead_letter.
       this.#o.log?.(`shipper: ${range.file} refused as a whole, shipping it line by line`);
-      await this.#deliver([range], [raw]);
+      await this.#deliver([range], [await this.#readRange(range)]);
       return;
     }
     if (bots.length > 0)
-      await this.#send("bot_events", bots, tokenFor(this.#spoolId, rangesOf(bots)));
+      await this.#send("bot_events", bots, tokenFor(this.#spoolId, rangesOf(bots)), client);
     if (this.#recovering) {
       // Reset by the caller: files shipped side by side each need their repair.
-      await this.#repairRollups(splitLines(range, raw).filter((l) => !l.data.includes(BOT_MARKER)));
+      const lines = splitLines(range, await this.#readRange(range));
+      await this.#repairRollups(lines.filter((l) => !l.data.includes(BOT_MARKER)));
     }
-    this.#ack([range], rows - bots.length, bots.length);
+    this.#ack([range], scan.lines - bots.length, bots.length);
   }
 
   #ack(ranges: Range[], humans: number, bots: number): void {
@@ -429,12 +472,18 @@ export class Shipper {
   }
 
   /** Inserts lines; on a bad-data error, bisects so only the bad lines go to dead_letter. */
-  async #send(table: string, lines: SpoolLine[], token: string): Promise<void> {
+  async #send(
+    table: string,
+    lines: SpoolLine[],
+    token: string,
+    client = this.#o.client,
+  ): Promise<void> {
     try {
       await this.#insert(
         table,
         lines.length === 1 ? (lines[0]?.data ?? Buffer.alloc(0)) : concat(lines),
         token,
+        client,
       );
     } catch (error) {
       if (this.#o.deadLetter === false || !isDataError(error)) throw error;
@@ -447,13 +496,18 @@ export class Shipper {
       const left = lines.slice(0, mid);
       const right = lines.slice(mid);
       // Sub-batch tokens derive from their own ranges, so a resend after a crash bisects alike.
-      await this.#send(table, left, tokenFor(this.#spoolId, rangesOf(left)));
-      await this.#send(table, right, tokenFor(this.#spoolId, rangesOf(right)));
+      await this.#send(table, left, tokenFor(this.#spoolId, rangesOf(left)), client);
+      await this.#send(table, right, tokenFor(this.#spoolId, rangesOf(right)), client);
     }
   }
 
-  async #insert(table: string, body: Buffer, token: string): Promise<void> {
-    const result = await this.#o.client.exec({
+  async #insert(
+    table: string,
+    body: Buffer,
+    token: string,
+    client: ClickHouseClient,
+  ): Promise<void> {
+    const result = await client.exec({
       query: `INSERT INTO ${DATABASE}.${table} FORMAT JSONEachRow`,
       values: Readable.from([body], { objectMode: false }),
       clickhouse_settings: {

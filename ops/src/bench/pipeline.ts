@@ -228,7 +228,7 @@ try {
     `shipper: ${fmt(EVENTS)} events in ${elapsed.toFixed(2)} s = ${fmt(rowsPerSecond)} rows/s   (target >= 150,000 rows/s)`,
   );
   console.log(
-    `  CPU ${cpuSeconds.toFixed(1)} s = ${fmt(EVENTS / cpuSeconds)} rows per CPU-second; load average ${loadavg()[0]?.toFixed(1)}`,
+    `  CPU ${cpuSeconds.toFixed(1)} s = ${fmt(EVENTS / cpuSeconds)} rows per CPU-second (${((cpuSeconds * 1e6) / EVENTS).toFixed(1)} µs/row), ${(cpuSeconds / elapsed).toFixed(2)} cores busy; load average ${loadavg()[0]?.toFixed(1)}`,
   );
   console.log(
     `freshness at ${fmt(achievedRate)} events/s for ${SECONDS} s (${fmt(acceptedAt.length)} events, shipper.maxWaitMs ${settings.shipper.maxWaitMs}):`,
