@@ -1,4 +1,10 @@
-import { type ClientHints, type CollectDeps, collect, type EventRow } from "@sightline/edge";
+import {
+  type ClientHints,
+  type CollectDeps,
+  collect,
+  type EventRow,
+  ndjsonLines,
+} from "@sightline/edge";
 
 export interface IngestRequest {
   body: string;
@@ -30,12 +36,9 @@ export interface IngestDeps extends CollectDeps {
   log?: (message: string) => void;
 }
 
+/** The rows as spool lines (see edge's `ndjsonLines`). */
 export function toNdjson(rows: readonly EventRow[]): string {
-  if (rows.length === 0) return "";
-  // One join copies each line once; `+=` builds a rope that costs more to flatten and encode.
-  const lines = new Array<string>(rows.length);
-  for (let i = 0; i < rows.length; i++) lines[i] = JSON.stringify(rows[i]);
-  return `${lines.join("\n")}\n`;
+  return ndjsonLines(rows);
 }
 
 /**

@@ -208,18 +208,27 @@ export async function collect(input: CollectInput, deps: CollectDeps): Promise<C
   const rows: EventRow[] = [];
   // The events of one batch mostly come from one page: parse each URL + referrer pair once.
   const places = new Map<string, Place | null>();
+  // Most often the page of the event before: then even the key need not be built.
+  let last: { u: string; r: string | undefined; h: boolean; place: Place | null } | null = null;
 
   for (const event of events) {
     if (event.t < input.now - LIMITS.maxEventAgeMs || event.t > input.now + LIMITS.maxClockSkewMs) {
       count(rejected, "timestamp_out_of_range");
       continue;
     }
-    // The URL's length delimits it, whatever characters it and the referrer hold.
-    const placeKey = `${event.h === 1 ? "#" : ""}${event.u.length}:${event.u}${event.r ?? ""}`;
-    let place = places.get(placeKey);
-    if (place === undefined) {
-      place = placeOf(event.u, event.r, event.h === 1, site, deps.extraQueryKeys);
-      places.set(placeKey, place);
+    const hashRouting = event.h === 1;
+    let place: Place | null | undefined;
+    if (last && last.u === event.u && last.r === event.r && last.h === hashRouting) {
+      place = last.place;
+    } else {
+      // The URL's length delimits it, whatever characters it and the referrer hold.
+      const placeKey = `${hashRouting ? "#" : ""}${event.u.length}:${event.u}${event.r ?? ""}`;
+      place = places.get(placeKey);
+      if (place === undefined) {
+        place = placeOf(event.u, event.r, hashRouting, site, deps.extraQueryKeys);
+        places.set(placeKey, place);
+      }
+      last = { u: event.u, r: event.r, h: hashRouting, place };
     }
     if (!place) {
       count(rejected, "invalid_url");

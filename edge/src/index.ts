@@ -17,6 +17,7 @@ export {
   utcDay,
 } from "./hash.ts";
 export { LIMITS } from "./limits.ts";
+export { jsonString, ndjsonLines } from "./ndjson.ts";
 export { EVENT_COLUMNS, type EventRow, formatTimestamp } from "./row.ts";
 export { eventRowSchema } from "./row-schema.ts";
 export { looksLikeEmail, scrubText } from "./scrub.ts";
