@@ -44,6 +44,34 @@ describe("SpoolWriter", () => {
     await writer.close();
   });
 
+  it("keeps every byte of appends of any size and text, in order, across reused buffers", async () => {
+    const dir = spoolDir();
+    const writer = new SpoolWriter({
+      dir,
+      maxFileBytes: 64 << 20,
+      maxFileAgeMs: 60_000,
+      fsync: "batch",
+    });
+    // Small, ~11 KB and >100 KB appends with multi-byte and lone-surrogate text, in waves while
+    // earlier writes are in flight: several encoding buffers fill up and are used again.
+    const text = (i: number) => {
+      const size = i % 7 === 0 ? 60_000 : i % 3 === 0 ? 11_000 : 40;
+      return `{"n":${i},"t":"${"é😀\ud800x".repeat(Math.ceil(size / 5)).slice(0, size)}"}\n`;
+    };
+    const expected: string[] = [];
+    for (let wave = 0; wave < 4; wave++) {
+      const lines = Array.from({ length: 150 }, (_, k) => text(wave * 150 + k));
+      expected.push(...lines);
+      await Promise.all(lines.map((l) => writer.append(l)));
+    }
+    await writer.close();
+    const written = readdirSync(dir)
+      .sort()
+      .map((f) => readFileSync(join(dir, f)))
+      .reduce((all, b) => Buffer.concat([all, b]), Buffer.alloc(0));
+    expect(written.equals(Buffer.from(expected.join("")))).toBe(true);
+  });
+
   it("rotates files by size and keeps every line whole", async () => {
     const dir = spoolDir();
     const writer = new SpoolWriter({ dir, maxFileBytes: 100, maxFileAgeMs: 60_000, fsync: "none" });
