@@ -16,6 +16,12 @@ const BUDGET = 2048;
 const dist = new URL("../../../tracker/dist/", import.meta.url);
 
 execFileSync("pnpm", ["--filter", "@sightline/tracker", "build"], { stdio: "ignore" });
+// Installs Debian's chromium when missing (as root), as the test suite does.
+execFileSync(
+  process.execPath,
+  [new URL("../../../scripts/ensure-test-deps.mjs", import.meta.url).pathname],
+  { stdio: "inherit" },
+);
 
 const rows: { file: string; raw: string; gzip: string; brotli: string; note: string }[] = [];
 for (const file of ["s.js", "errors.js", "vitals.js"]) {
