@@ -304,6 +304,8 @@ http {
     SIGHTLINE_COLLECTOR_WORKERS: "1",
   });
   const nodeHttp = runWrk(`http://127.0.0.1:${nodeOne.port}/e`, single, nodeOne.child.pid);
+  // Beside the cluster's batches: on 2 cores shared with wrk, how much the workers' contention costs.
+  const nodeTen = runWrk(`http://127.0.0.1:${nodeOne.port}/e`, batch, nodeOne.child.pid);
   await stopCollector(nodeOne.child);
   const fastifyOne = await startCollector(join(REPO, "ops/src/collector/fastify-server.ts"), {});
   const fastify = runWrk(`http://127.0.0.1:${fastifyOne.port}/e`, single, fastifyOne.child.pid);
@@ -321,6 +323,7 @@ http {
   const rows: [string, WrkResult, number][] = [
     ["nginx return 204 (1-event body)", nginx, 1],
     ["node:http, 1 process, 1 event/request", nodeHttp, 1],
+    ["node:http, 1 process, 10 events/request", nodeTen, 10],
     ["Fastify, 1 process, 1 event/request", fastify, 1],
     ["cluster (node:http), 1 event/request", one, 1],
     ["cluster (node:http), 10 events/request", ten, 10],
