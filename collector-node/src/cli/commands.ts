@@ -292,6 +292,7 @@ const rollups: Command = async ({ settings, args, options, out }) => {
               : `  ${m.site_id} ${m.hour} ${m.name}: events ${m.source}, rollup ${m.rollup}`,
           );
         bad += found.length;
+        out(`  checked ${month.from.slice(0, 7)}`);
       }
       out(
         bad
