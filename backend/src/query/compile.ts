@@ -183,13 +183,9 @@ export function compileQuery(spec: QuerySpec, range: Range): CompiledQuery {
           `${m.sessionExpr ?? m.combine(m.atoms.map((a, j) => renderMerge(a, `a${i}_${j}`)))} AS m${i}`,
       ),
     ];
-    const perSession = () =>
-      source === VISITOR_SLOTS
-        ? slotSessionRows(from, where)
-        : sessionRows(from, where, used, wanted);
     sql = sessionTotals
       ? `SELECT ${outer.join(", ")}
-FROM (${perSession()})${tail}`
+FROM (${source === VISITOR_SLOTS ? slotSessionRows(from, where) : sessionRows(from, where, used, wanted)})${tail}`
       : `SELECT ${outer.join(", ")}
 FROM (
   SELECT ${inner.join(", ")}

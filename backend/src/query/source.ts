@@ -79,14 +79,15 @@ export const VISITOR_SLOTS: Source = {
   table: () =>
     `(SELECT site_id, visitor_id, slot AS ts, first_ts, last_ts, pageviews FROM ${DATABASE}.visitor_slots FINAL)`,
   supportsFinal: false,
+  // Session totals have no time buckets, so no minute buckets either.
   canAnswer: (plan) =>
     plan.sessionTotals === true &&
-    !plan.exactTime &&
     !plan.includeBots &&
     plan.wholeHourZone === true &&
     [...plan.columns].every((c) => HOURLY_COLUMNS.has(c)),
   botCondition: () => "1",
-  rollup: true,
+  // Rows, not stored aggregate states: session metrics are computed over them (sessions.ts).
+  rollup: false,
 };
 
 /** Sources in order of preference: cheaper ones first. */
