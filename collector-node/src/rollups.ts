@@ -15,8 +15,17 @@ export interface HourRange {
   site?: string;
 }
 
+const SITE = "({site:String} = '' OR site_id = {site:String})";
 const RANGE = `ts >= toDateTime64({from:String}, 3, 'UTC') AND ts < toDateTime64({to:String}, 3, 'UTC')
-  AND ({site:String} = '' OR site_id = {site:String})`;
+  AND ${SITE}`;
+
+/** The range's rows of visitor_slots as its view (config/clickhouse 0010) writes them. */
+const SLOT_ROWS = `SELECT site_id, visitor_id, toStartOfInterval(ts, toIntervalMinute(30)) AS slot,
+    min(ts) AS first_ts, max(ts) AS last_ts,
+    groupUniqArrayIf(sipHash64(event_id), name = 'pageview') AS pageviews
+  FROM ${DATABASE}.events
+  WHERE is_bot = 0 AND ${RANGE}
+  GROUP BY site_id, visitor_id, slot`;
 
 /** The same rows the views write (config/clickhouse 0006 and 0010), for a range of events. */
 const REBUILDS = [
@@ -26,12 +35,7 @@ const REBUILDS = [
     FROM ${DATABASE}.events
     WHERE is_bot = 0 AND ${RANGE}
     GROUP BY site_id, hour, name`,
-  `INSERT INTO ${DATABASE}.visitor_slots
-    SELECT site_id, visitor_id, toStartOfInterval(ts, toIntervalMinute(30)) AS slot,
-      min(ts), max(ts), groupUniqArrayIf(sipHash64(event_id), name = 'pageview')
-    FROM ${DATABASE}.events
-    WHERE is_bot = 0 AND ${RANGE}
-    GROUP BY site_id, visitor_id, slot`,
+  `INSERT INTO ${DATABASE}.visitor_slots ${SLOT_ROWS}`,
 ];
 
 /** Re-inserts rollup rows for the range from sightline.events (human traffic). */
@@ -65,7 +69,7 @@ const HOURLY_CHECK = `SELECT site_id, toString(hour) AS hour, name, s.n AS sourc
     SELECT site_id, hour, name, uniqExactMerge(events) AS n
     FROM ${DATABASE}.events_hourly
     WHERE hour >= toDateTime({from:String}, 'UTC') AND hour < toDateTime({to:String}, 'UTC')
-      AND ({site:String} = '' OR site_id = {site:String})
+      AND ${SITE}
     GROUP BY site_id, hour, name
   ) AS r USING (site_id, hour, name)
   WHERE s.n != r.n`;
@@ -76,19 +80,15 @@ const HOURLY_CHECK = `SELECT site_id, toString(hour) AS hour, name, s.n AS sourc
  * events, `rollup` those the rollup holds exactly.
  */
 const SLOTS_CHECK = `SELECT site_id, toString(toStartOfHour(slot)) AS hour, 'visitor_slots' AS name,
-    count() AS source, countIf(s.f = r.f AND s.l = r.l AND s.p = r.p) AS rollup
-  FROM (
-    SELECT site_id, visitor_id, toStartOfInterval(ts, toIntervalMinute(30)) AS slot, min(ts) AS f,
-      max(ts) AS l, arraySort(groupUniqArrayIf(sipHash64(event_id), name = 'pageview')) AS p
-    FROM ${DATABASE}.events WHERE is_bot = 0 AND ${RANGE}
-    GROUP BY site_id, visitor_id, slot
-  ) AS s
+    count() AS source,
+    countIf(s.first_ts = r.f AND s.last_ts = r.l AND arraySort(s.pageviews) = r.p) AS rollup
+  FROM (${SLOT_ROWS}) AS s
   LEFT JOIN (
     SELECT site_id, visitor_id, slot, min(first_ts) AS f, max(last_ts) AS l,
       arraySort(groupUniqArrayArray(pageviews)) AS p
     FROM ${DATABASE}.visitor_slots
     WHERE slot >= toDateTime({from:String}, 'UTC') AND slot < toDateTime({to:String}, 'UTC')
-      AND ({site:String} = '' OR site_id = {site:String})
+      AND ${SITE}
     GROUP BY site_id, visitor_id, slot
   ) AS r USING (site_id, visitor_id, slot)
   GROUP BY site_id, hour

@@ -75,7 +75,7 @@ interface Batch {
 }
 
 const NEWLINE = 0x0a;
-/** Whole spool files the engine parses at once (see #nextWholeFiles). */
+/** Lanes: whole spool files the engine parses at once, each on a session of its own (#deliverFiles). */
 const FILES_AT_ONCE = 2;
 /** Whole files taken per round (64 MB each by default), so stop() never waits long. */
 const FILES_PER_ROUND = 8;
