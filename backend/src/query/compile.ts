@@ -1,7 +1,7 @@
 import { errors } from "../errors.ts";
 import type { Column, Filter, QuerySpec } from "../schemas/query.ts";
 import { BASE_COLUMNS, type DimensionDef, dimension } from "./allowlist.ts";
-import { compileFilters } from "./filters.ts";
+import { type CompiledFilter, compileFilters } from "./filters.ts";
 import {
   type CompiledMetric,
   compileMetric,
@@ -59,6 +59,32 @@ export function fromClause(
 ): string {
   const table = source.table(includeBots ?? false);
   return dedupe && source.supportsFinal ? `${table} FINAL` : table;
+}
+
+/**
+ * FROM and WHERE for the reports that write their own SQL (funnels, retention, web vitals): the
+ * scope's events, or, when a filter needs sessions (entry or exit page), those events with their
+ * sessions, so the filter can read them. `columns` are those the report itself reads.
+ */
+export function filteredEvents(
+  scope: Scope,
+  range: Range,
+  params: Params,
+  filters: CompiledFilter,
+  columns: ReadonlySet<string>,
+  options: { exactTime: boolean; dedupe?: boolean },
+): { from: string; where: string } {
+  const used = new Set([...columns, ...filters.columns]);
+  const source = chooseSource({
+    columns: used,
+    sessions: filters.session,
+    exactTime: options.exactTime,
+  });
+  const table = fromClause(source, scope.includeBots, options.dedupe ?? false);
+  const where = baseCondition(scope, range, params, source);
+  return filters.session
+    ? { from: `(${sessionized(table, where, used, filters.sessionColumns)})`, where: filters.sql }
+    : { from: table, where: `${where} AND ${filters.sql}` };
 }
 
 function uniqueLabels(columns: Column[]): void {

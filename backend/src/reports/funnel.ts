@@ -1,11 +1,9 @@
 import { errors } from "../errors.ts";
-import { baseCondition, fromClause } from "../query/compile.ts";
+import { filteredEvents } from "../query/compile.ts";
 import { compileFilters } from "../query/filters.ts";
 import { goalCondition } from "../query/metrics.ts";
 import { Params } from "../query/params.ts";
 import { type Reader, readReport } from "../query/read.ts";
-import { sessionized } from "../query/sessions.ts";
-import { chooseSource } from "../query/source.ts";
 import { resolveRange } from "../query/time.ts";
 import type { FunnelBody, FunnelResult } from "../schemas/reports.ts";
 import { goalName } from "./goals.ts";
@@ -20,19 +18,13 @@ export async function funnel(ch: Reader, body: FunnelBody): Promise<FunnelResult
   const steps = body.steps.map((s, i) => goalCondition(s, `body/steps/${i}`, params));
   const window = body.window ?? 86_400;
   const filters = compileFilters(body.filters, params);
-  const source = chooseSource({
-    columns: new Set(["pathname", ...filters.columns]),
-    sessions: filters.session,
+  const { from, where } = filteredEvents(body, range, params, filters, new Set(["pathname"]), {
     exactTime: true,
   });
-  const where = baseCondition(body, range, params);
-  const from = filters.session
-    ? `(${sessionized(fromClause(source, body.includeBots, false), where, new Set(["pathname", ...filters.columns]), filters.sessionColumns)})`
-    : fromClause(source, body.includeBots, false);
   const sql = `SELECT level, count() AS visitors FROM (
   SELECT windowFunnel(${params.bind(window, "UInt64")})(toDateTime(ts), ${steps.join(", ")}) AS level
   FROM ${from}
-  WHERE ${filters.session ? "1" : where} AND ${filters.sql}
+  WHERE ${where}
   GROUP BY site_id, visitor_id
 )
 WHERE level > 0

@@ -1,9 +1,7 @@
-import { baseCondition, fromClause } from "../query/compile.ts";
+import { filteredEvents } from "../query/compile.ts";
 import { compileFilters } from "../query/filters.ts";
 import { Params } from "../query/params.ts";
 import { type Reader, readReport } from "../query/read.ts";
-import { sessionized } from "../query/sessions.ts";
-import { chooseSource } from "../query/source.ts";
 import { resolveRange } from "../query/time.ts";
 import type { RetentionBody, RetentionResult } from "../schemas/reports.ts";
 
@@ -19,24 +17,18 @@ export async function retention(ch: Reader, body: RetentionBody): Promise<Retent
   const period = body.period ?? "week";
   const params = new Params();
   const filters = compileFilters(body.filters, params);
-  const source = chooseSource({
-    columns: filters.columns,
-    sessions: filters.session,
+  const { from, where } = filteredEvents(body, range, params, filters, new Set(), {
     exactTime: false,
   });
-  const where = baseCondition(body, range, params);
   const tz = params.bind(range.tz, "String");
   const bucket = period === "day" ? `toDate(ts, ${tz})` : `toStartOfWeek(ts, 1, ${tz})`;
-  const from = filters.session
-    ? `(${sessionized(fromClause(source, body.includeBots, false), where, filters.columns, filters.sessionColumns)})`
-    : fromClause(source, body.includeBots, false);
   const sql = `SELECT toString(first) AS cohort, intDiv(dateDiff('day', first, p), ${params.bind(period === "day" ? 1 : 7, "UInt32")}) AS period, count() AS visitors
 FROM (
   SELECT p, min(p) OVER (PARTITION BY site_id, visitor_id) AS first
   FROM (
     SELECT DISTINCT site_id, visitor_id, ${bucket} AS p
     FROM ${from}
-    WHERE ${filters.session ? "1" : where} AND ${filters.sql}
+    WHERE ${where}
   )
 )
 GROUP BY first, period

@@ -1,8 +1,7 @@
-import { baseCondition, fromClause } from "../query/compile.ts";
+import { filteredEvents } from "../query/compile.ts";
 import { compileFilters } from "../query/filters.ts";
 import { Params } from "../query/params.ts";
 import { type Reader, readReport } from "../query/read.ts";
-import { chooseSource } from "../query/source.ts";
 import { resolveRange } from "../query/time.ts";
 import type { VitalsBody, VitalsResult } from "../schemas/reports.ts";
 
@@ -26,19 +25,18 @@ export async function webVitals(ch: Reader, body: VitalsBody): Promise<VitalsRes
   const range = resolveRange(body);
   const params = new Params();
   const filters = compileFilters(body.filters, params);
-  const source = chooseSource({
-    columns: new Set(["props", ...filters.columns]),
-    sessions: false,
+  const { from, where } = filteredEvents(body, range, params, filters, new Set(["props"]), {
     exactTime: false,
+    dedupe: true,
   });
   const rating = (r: string) =>
     `uniqExactIf(event_id, props['rating'] = ${params.bind(r, "String")})`;
   const sql = `SELECT props['metric'] AS metric, uniqExact(event_id) AS samples,
     quantiles(0.5, 0.75, 0.95)(toFloat64OrNull(props['value'])) AS q,
     ${rating("good")} AS good, ${rating("needs-improvement")} AS needs_improvement, ${rating("poor")} AS poor
-FROM ${fromClause(source, body.includeBots, true)}
-WHERE ${baseCondition(body, range, params)} AND name = 'web_vital'
-  AND props['metric'] IN ${params.bind(VITALS, "Array(String)")} AND ${filters.sql}
+FROM ${from}
+WHERE ${where} AND name = 'web_vital'
+  AND props['metric'] IN ${params.bind(VITALS, "Array(String)")}
 GROUP BY metric`;
   const rows = await readReport<VitalRow>(ch, sql, params.values);
   const found = new Map(rows.map((r) => [r.metric, r]));

@@ -297,7 +297,7 @@ describe("standard reports", () => {
     expect(out.steps[0].name).toBe("Visit /");
   });
 
-  it("funnel and journeys under a session filter read only sessions that entered on the page", async () => {
+  it("funnel, journeys and web vitals under a session filter read only sessions that entered on the page", async () => {
     const entered = sessionsOf(scoped()).filter((x) => x.entry === "/");
     const rows = entered.flatMap((x) => x.rows);
     const filters = [{ dimension: "entry_page", op: "is", value: "/" }];
@@ -312,6 +312,12 @@ describe("standard reports", () => {
     const journeys = await report("journeys", { ...scope, page: "/", steps: 1, filters });
     const starts = entered.filter((x) => x.rows.some((e) => e.name === "pageview"));
     expect(journeys.sessions).toBe(starts.length);
+    const vitals = await report("web-vitals", { ...scope, filters });
+    const samples = rows.filter((e) => e.name === "web_vital");
+    for (const m of vitals.metrics) {
+      expect(m.samples).toBe(samples.filter((e) => e.props.metric === m.metric).length);
+    }
+    expect(vitals.metrics.some((m: Json) => m.samples > 0)).toBe(true);
   });
 
   it("retention: daily and weekly cohorts in the local zone", async () => {
