@@ -27,22 +27,32 @@ describe("SpoolWriter", () => {
     vi.restoreAllMocks();
   });
 
-  it("writes concurrent appends together and settles each after its write", async () => {
-    const dir = spoolDir();
-    let writes = 0;
-    const writer = new SpoolWriter({
-      dir,
-      maxFileBytes: 1 << 20,
-      maxFileAgeMs: 60_000,
-      fsync: "batch",
-      onWrite: () => writes++,
-    });
-    await Promise.all(Array.from({ length: 100 }, (_, i) => writer.append(`{"n":${i}}\n`)));
-    // The first append starts a write; the other 99 wait and go out as one group.
-    expect(writes).toBe(2);
-    expect(readAll(dir)).toHaveLength(100);
-    await writer.close();
-  });
+  it.each(["batch", "none"] as const)(
+    "writes the appends of one event-loop turn together and settles each after the write (fsync %s)",
+    async (fsync) => {
+      const dir = spoolDir();
+      let writes = 0;
+      const writer = new SpoolWriter({
+        dir,
+        maxFileBytes: 1 << 20,
+        maxFileAgeMs: 60_000,
+        fsync,
+        onWrite: () => writes++,
+      });
+      let settled = 0;
+      const appends = Array.from({ length: 100 }, (_, i) =>
+        writer.append(`{"n":${i}}\n`).then(() => settled++),
+      );
+      expect(settled).toBe(0);
+      await Promise.all(appends);
+      expect(writes).toBe(1);
+      expect(readAll(dir)).toHaveLength(100);
+      // A later turn's appends share the next write.
+      await Promise.all([writer.append('{"n":100}\n'), writer.append('{"n":101}\n')]);
+      expect(writes).toBe(2);
+      await writer.close();
+    },
+  );
 
   it("keeps every byte of appends of any size and text, in order, across reused buffers", async () => {
     const dir = spoolDir();

@@ -147,7 +147,12 @@ export class SpoolWriter {
     }
     return new Promise((resolve, reject) => {
       this.#queue.push({ data, chunk, resolve, reject });
-      if (!this.#writing) void this.#drain();
+      if (!this.#writing) {
+        // Written once this turn of the event loop has read every request that arrived with it:
+        // their appends share one write (started at once, each request got a write of its own).
+        this.#writing = true;
+        setImmediate(() => void this.#drain());
+      }
     });
   }
 

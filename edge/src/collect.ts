@@ -1,13 +1,12 @@
-import { type Channel, channelOf, sameSite } from "./channel.ts";
 import { jsonDepth } from "./depth.ts";
 import { cleanGeo, type GeoInfo, type GeoLookup, NO_GEO } from "./geo.ts";
 import { cookielessVisitorId, type HmacHex, type SaltStore, utcDay } from "./hash.ts";
 import { LIMITS } from "./limits.ts";
+import { type Place, placeOf } from "./place.ts";
 import { type EventRow, formatTimestamp } from "./row.ts";
 import { type WireEvent, wireBatchSchema, wireEventSchema } from "./schema.ts";
 import { looksLikeEmail, scrubText } from "./scrub.ts";
-import { originAllowed, type SiteDirectory, type SiteInfo } from "./sites.ts";
-import { type PageParts, splitPageUrl, splitReferrer } from "./url.ts";
+import { originAllowed, type SiteDirectory } from "./sites.ts";
 import { type ClientHints, parseUserAgent } from "./useragent.ts";
 import { quickWireBatch, quickWireEvent } from "./wire-check.ts";
 
@@ -94,49 +93,6 @@ function overLimit(text: string, limit: number): boolean {
   return encoder.encode(text).byteLength > limit;
 }
 
-/** What an event's page URL and referrer give its row; shared by the events of a batch. */
-interface Place {
-  page: PageParts;
-  referrer: string;
-  referrerDomain: string;
-  channel: Channel;
-  utmSource: string;
-  utmMedium: string;
-  utmCampaign: string;
-  utmTerm: string;
-  utmContent: string;
-}
-
-function placeOf(
-  url: string,
-  referrer: string | undefined,
-  hashRouting: boolean,
-  site: SiteInfo,
-  extraQueryKeys: ReadonlySet<string> | undefined,
-): Place | null {
-  const page = splitPageUrl(url, hashRouting, extraQueryKeys);
-  if (!page) return null;
-  const ref = splitReferrer(referrer);
-  const internal = sameSite(ref.domain, page.hostname, site.domains);
-  const { params } = page;
-  return {
-    page,
-    referrer: internal ? "" : ref.referrer,
-    referrerDomain: internal ? "" : ref.domain,
-    channel: channelOf({
-      referrerDomain: ref.domain,
-      pageHostname: page.hostname,
-      params,
-      siteDomains: site.domains,
-    }),
-    utmSource: params.get("utm_source") ?? "",
-    utmMedium: params.get("utm_medium") ?? "",
-    utmCampaign: params.get("utm_campaign") ?? "",
-    utmTerm: params.get("utm_term") ?? "",
-    utmContent: params.get("utm_content") ?? "",
-  };
-}
-
 function geoFor(input: CollectInput, deps: CollectDeps): GeoInfo {
   if (input.geo) return cleanGeo(input.geo);
   if (!deps.geo) return NO_GEO;
@@ -155,17 +111,19 @@ export async function collect(input: CollectInput, deps: CollectDeps): Promise<C
   if (overLimit(input.body, LIMITS.bodyBytes)) {
     return fail(413, "BODY_TOO_LARGE", `body is larger than ${LIMITS.bodyBytes} bytes`);
   }
-  if (jsonDepth(input.body, LIMITS.maxDepth) > LIMITS.maxDepth) {
-    return fail(400, "TOO_DEEP", `body is nested deeper than ${LIMITS.maxDepth} levels`);
-  }
+  // The nesting scan (~1 µs per KB) runs only off the fast paths: a body the quick checks accept
+  // is never deeper than the limit. It still answers before any other complaint, as it used to.
+  const tooDeep = () => jsonDepth(input.body, LIMITS.maxDepth) > LIMITS.maxDepth;
+  const deep = () => fail(400, "TOO_DEEP", `body is nested deeper than ${LIMITS.maxDepth} levels`);
   let json: unknown;
   try {
     json = JSON.parse(input.body);
   } catch {
-    return fail(400, "MALFORMED_BODY", "body is not valid JSON");
+    return tooDeep() ? deep() : fail(400, "MALFORMED_BODY", "body is not valid JSON");
   }
   let envelope = quickWireBatch(json);
   if (!envelope) {
+    if (tooDeep()) return deep();
     const batch = wireBatchSchema.safeParse(json);
     if (!batch.success) {
       const issue = batch.error.issues[0];
@@ -176,19 +134,18 @@ export async function collect(input: CollectInput, deps: CollectDeps): Promise<C
   }
   const { s: siteId, sv: trackerVersion = "", e: rawEvents } = envelope;
 
-  const site = await deps.sites.get(siteId);
-  if (!site) return fail(403, "UNKNOWN_SITE", `unknown site "${siteId}"`);
-  if (input.origin !== null && input.origin !== "null" && !originAllowed(site, input.origin)) {
-    return fail(403, "ORIGIN_NOT_ALLOWED", "origin is not one of the site's domains");
-  }
-
   const rejected: RejectCounts = {};
   const events: WireEvent[] = [];
+  let depthChecked = false;
   for (const raw of rawEvents) {
     const quick = quickWireEvent(raw);
     if (quick) {
       events.push(quick);
       continue;
+    }
+    if (!depthChecked) {
+      if (tooDeep()) return deep();
+      depthChecked = true;
     }
     const parsed = wireEventSchema.safeParse(raw);
     if (parsed.success) {
@@ -199,6 +156,12 @@ export async function collect(input: CollectInput, deps: CollectDeps): Promise<C
     count(rejected, `invalid_${FIELD_NAMES[key] ?? "event"}`);
   }
 
+  const site = await deps.sites.get(siteId);
+  if (!site) return fail(403, "UNKNOWN_SITE", `unknown site "${siteId}"`);
+  if (input.origin !== null && input.origin !== "null" && !originAllowed(site, input.origin)) {
+    return fail(403, "ORIGIN_NOT_ALLOWED", "origin is not one of the site's domains");
+  }
+
   const salt = await deps.salts.saltFor(utcDay(input.now));
   const device = parseUserAgent(input.userAgent, input.clientHints);
   const geo = geoFor(input, deps);
@@ -206,9 +169,7 @@ export async function collect(input: CollectInput, deps: CollectDeps): Promise<C
   const ignoreIds = input.privacySignal === true || deps.cookieless === true;
   let ipVisitor: string | undefined;
   const rows: EventRow[] = [];
-  // The events of one batch mostly come from one page: parse each URL + referrer pair once.
-  const places = new Map<string, Place | null>();
-  // Most often the page of the event before: then even the key need not be built.
+  // The events of one batch mostly come from one page: then even the cache key need not be built.
   let last: { u: string; r: string | undefined; h: boolean; place: Place | null } | null = null;
 
   for (const event of events) {
@@ -217,17 +178,11 @@ export async function collect(input: CollectInput, deps: CollectDeps): Promise<C
       continue;
     }
     const hashRouting = event.h === 1;
-    let place: Place | null | undefined;
+    let place: Place | null;
     if (last && last.u === event.u && last.r === event.r && last.h === hashRouting) {
       place = last.place;
     } else {
-      // The URL's length delimits it, whatever characters it and the referrer hold.
-      const placeKey = `${hashRouting ? "#" : ""}${event.u.length}:${event.u}${event.r ?? ""}`;
-      place = places.get(placeKey);
-      if (place === undefined) {
-        place = placeOf(event.u, event.r, hashRouting, site, deps.extraQueryKeys);
-        places.set(placeKey, place);
-      }
+      place = placeOf(event.u, event.r, hashRouting, site, deps.extraQueryKeys);
       last = { u: event.u, r: event.r, h: hashRouting, place };
     }
     if (!place) {

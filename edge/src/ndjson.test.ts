@@ -40,7 +40,7 @@ const text = fc.oneof(
 );
 const number = fc.oneof(fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }));
 
-const row: fc.Arbitrary<EventRow> = fc
+const anyRow: fc.Arbitrary<EventRow> = fc
   .record({
     event_id: text,
     site_id: text,
@@ -82,7 +82,10 @@ const row: fc.Arbitrary<EventRow> = fc
 
 /** Batches whose rows repeat their neighbours' values, as the rows of one request do. */
 const batch = fc
-  .tuple(row, fc.array(fc.tuple(row, fc.array(fc.boolean(), { minLength: 35, maxLength: 35 }))))
+  .tuple(
+    anyRow,
+    fc.array(fc.tuple(anyRow, fc.array(fc.boolean(), { minLength: 35, maxLength: 35 }))),
+  )
   .map(([first, rest]) => {
     const rows = [first];
     for (const [next, keep] of rest) {
@@ -117,6 +120,27 @@ describe("ndjsonLines", () => {
     );
   });
 
+  it("writes each call's rows as JSON.stringify does, whatever the calls before wrote", () => {
+    fc.assert(
+      fc.property(batch, (rows) => {
+        for (const row of rows) expect(ndjsonLines([row])).toBe(viaStringify([row]));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("is not misled by a row object changed after an earlier call wrote it", () => {
+    const row = collectOrder(fc.sample(anyRow, { numRuns: 1, seed: 11 })[0] as EventRow);
+    const copy = { ...row };
+    ndjsonLines([row]);
+    row.pathname = `${row.pathname}/changed`;
+    row.country = `${row.country}!`;
+    // Same values as the changed row, so only a stale comparison would reuse the old runs.
+    const next = { ...row, event_id: "other" };
+    expect(ndjsonLines([next])).toBe(viaStringify([next]));
+    expect(ndjsonLines([copy])).toBe(viaStringify([copy]));
+  });
+
   it("writes nothing for no rows", () => {
     expect(ndjsonLines([])).toBe("");
   });
@@ -149,7 +173,7 @@ describe("ndjsonLines", () => {
   });
 
   it("writes a row holding values outside the row type as JSON.stringify, rows around it too", () => {
-    const good = collectOrder(fc.sample(row, { numRuns: 1, seed: 7 })[0] as EventRow);
+    const good = collectOrder(fc.sample(anyRow, { numRuns: 1, seed: 7 })[0] as EventRow);
     const odd = [
       { ...good, revenue: Number.NaN },
       { ...good, engaged_ms: Number.POSITIVE_INFINITY },

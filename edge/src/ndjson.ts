@@ -176,18 +176,23 @@ function updateRuns(r: EventRow, runs: Runs): void {
   runs.row = r;
 }
 
+/**
+ * Kept from call to call: consecutive requests repeat runs too (a page, a browser). Values are
+ * compared with a copy of the last row, so any row may follow.
+ */
+const runs: Runs = {
+  row: null,
+  request: "",
+  clientTs: "",
+  name: "",
+  ids: "",
+  place: "",
+  client: "",
+  tail: "",
+};
+
 /** The rows as NDJSON: one line each, every line ending in "\n"; "" for no rows. */
 export function ndjsonLines(rows: readonly EventRow[]): string {
-  const runs: Runs = {
-    row: null,
-    request: "",
-    clientTs: "",
-    name: "",
-    ids: "",
-    place: "",
-    client: "",
-    tail: "",
-  };
   // One join copies every piece once into a flat string, ready to encode.
   const parts: string[] = [];
   for (const row of rows) {
@@ -219,5 +224,7 @@ export function ndjsonLines(rows: readonly EventRow[]): string {
       runs.tail,
     );
   }
+  // A copy: the caller may change its row objects before the next call.
+  if (runs.row) runs.row = { ...runs.row };
   return parts.join("");
 }
