@@ -80,6 +80,12 @@ function fail(
   return { ok: false, status, code, message, rejected };
 }
 
+/** The answer to a body nested deeper than the limit; null for one that is not. */
+function tooDeep(body: string): CollectResult | null {
+  if (jsonDepth(body, LIMITS.maxDepth) <= LIMITS.maxDepth) return null;
+  return fail(400, "TOO_DEEP", `body is nested deeper than ${LIMITS.maxDepth} levels`);
+}
+
 function count(rejected: RejectCounts, reason: string): void {
   rejected[reason] = (rejected[reason] ?? 0) + 1;
 }
@@ -113,17 +119,16 @@ export async function collect(input: CollectInput, deps: CollectDeps): Promise<C
   }
   // The nesting scan (~1 µs per KB) runs only off the fast paths: a body the quick checks accept
   // is never deeper than the limit. It still answers before any other complaint, as it used to.
-  const tooDeep = () => jsonDepth(input.body, LIMITS.maxDepth) > LIMITS.maxDepth;
-  const deep = () => fail(400, "TOO_DEEP", `body is nested deeper than ${LIMITS.maxDepth} levels`);
   let json: unknown;
   try {
     json = JSON.parse(input.body);
   } catch {
-    return tooDeep() ? deep() : fail(400, "MALFORMED_BODY", "body is not valid JSON");
+    return tooDeep(input.body) ?? fail(400, "MALFORMED_BODY", "body is not valid JSON");
   }
   let envelope = quickWireBatch(json);
   if (!envelope) {
-    if (tooDeep()) return deep();
+    const deep = tooDeep(input.body);
+    if (deep) return deep;
     const batch = wireBatchSchema.safeParse(json);
     if (!batch.success) {
       const issue = batch.error.issues[0];
@@ -144,7 +149,8 @@ export async function collect(input: CollectInput, deps: CollectDeps): Promise<C
       continue;
     }
     if (!depthChecked) {
-      if (tooDeep()) return deep();
+      const deep = tooDeep(input.body);
+      if (deep) return deep;
       depthChecked = true;
     }
     const parsed = wireEventSchema.safeParse(raw);

@@ -11,7 +11,7 @@ import {
 } from "@sightline/edge";
 import { createClientIpResolver } from "../client-ip.ts";
 import { nodeHmacHex } from "../hmac.ts";
-import { ingest } from "../ingest.ts";
+import { type IngestDeps, ingest } from "../ingest.ts";
 import { CollectorMetrics } from "../metrics.ts";
 import { PIXEL_GIF, pixelBatch } from "../pixel.ts";
 import { TokenBuckets } from "../rate-limit.ts";
@@ -184,6 +184,24 @@ export function createCollectorHandler(options: CollectorHandlerOptions): Collec
       : {};
   }
 
+  const ingestDeps: IngestDeps = {
+    salts: options.salts,
+    sites: options.sites,
+    geo: options.geo,
+    extraQueryKeys,
+    cookieless: collector.cookieless,
+    hmac: nodeHmacHex,
+    append,
+    now,
+    log,
+    admit: (rows) => {
+      if (!siteBuckets.enabled) return 0;
+      const wait = siteBuckets.take(rows[0]?.site_id ?? "", rows.length, now());
+      if (wait > 0) metrics.rateLimited("site");
+      return wait;
+    },
+  };
+
   async function recordBatch(req: IncomingMessage, body: string, ip: string) {
     const privacy =
       collector.honorPrivacySignals &&
@@ -201,23 +219,7 @@ export function createCollectorHandler(options: CollectorHandlerOptions): Collec
           platform: header(req, "sec-ch-ua-platform"),
         },
       },
-      {
-        salts: options.salts,
-        sites: options.sites,
-        geo: options.geo,
-        extraQueryKeys,
-        cookieless: collector.cookieless,
-        hmac: nodeHmacHex,
-        append,
-        now,
-        log,
-        admit: (rows) => {
-          if (!siteBuckets.enabled) return 0;
-          const wait = siteBuckets.take(rows[0]?.site_id ?? "", rows.length, now());
-          if (wait > 0) metrics.rateLimited("site");
-          return wait;
-        },
-      },
+      ingestDeps,
     );
   }
 

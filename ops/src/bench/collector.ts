@@ -298,6 +298,11 @@ http {
   );
 
   const nginx = runWrk(`http://127.0.0.1:${nginxPort}/e`, single);
+  // node:http itself, in the same cluster layout, doing nothing but reading the body: the ceiling
+  // of any collector on node:http here.
+  const floorServer = await startCollector(join(REPO, "ops/src/collector/floor-server.ts"), {});
+  const floor = runWrk(`http://127.0.0.1:${floorServer.port}/e`, single, floorServer.child.pid);
+  await stopCollector(floorServer.child);
 
   // node:http and Fastify around the same handler, one process each, single events.
   const nodeOne = await startCollector(join(REPO, "collector-node/src/server/main.ts"), {
@@ -322,6 +327,7 @@ http {
 
   const rows: [string, WrkResult, number][] = [
     ["nginx return 204 (1-event body)", nginx, 1],
+    ["node:http floor: read body, 204 (cluster)", floor, 1],
     ["node:http, 1 process, 1 event/request", nodeHttp, 1],
     ["node:http, 1 process, 10 events/request", nodeTen, 10],
     ["Fastify, 1 process, 1 event/request", fastify, 1],
@@ -331,7 +337,7 @@ http {
   console.log("| run | requests/s | events/s | p99 ms | errors | server CPU µs/request |");
   console.log("|---|---:|---:|---:|---:|---:|");
   for (const [name, r, events] of rows) {
-    const ev = name.startsWith("nginx") ? "—" : fmt(r.rps * events);
+    const ev = r === nginx || r === floor ? "—" : fmt(r.rps * events);
     const cpu = Number.isNaN(r.cpuUsPerRequest) ? "—" : fmt(r.cpuUsPerRequest);
     console.log(`| ${name} | ${fmt(r.rps)} | ${ev} | ${fmt(r.p99ms, 2)} | ${r.errors} | ${cpu} |`);
   }
@@ -341,6 +347,10 @@ http {
   );
   console.log(`node:http vs Fastify (1 process): ${(nodeHttp.rps / fastify.rps).toFixed(2)}×`);
   const ratio = one.rps / nginx.rps;
+  console.log(
+    `node:http floor: ${(floor.rps / nginx.rps).toFixed(2)}× nginx; the collector's single events reach ` +
+      `${(one.rps / floor.rps).toFixed(2)}× that floor (CPU per request ${fmt(one.cpuUsPerRequest)} against ${fmt(floor.cpuUsPerRequest)} µs)`,
+  );
   const batchEvents = ten.rps * 10;
   console.log(
     `single events: ${ratio.toFixed(2)}× nginx (target ≥ 0.20×: ${ratio >= 0.2 ? "met" : "NOT met"})`,
