@@ -7,7 +7,6 @@ export {
   type IngestRequest,
   type IngestResponse,
   ingest,
-  toNdjson,
 } from "./ingest.ts";
 export {
   CollectorMetrics,

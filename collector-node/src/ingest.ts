@@ -36,11 +36,6 @@ export interface IngestDeps extends CollectDeps {
   log?: (message: string) => void;
 }
 
-/** The rows as spool lines (see edge's `ndjsonLines`). */
-export function toNdjson(rows: readonly EventRow[]): string {
-  return ndjsonLines(rows);
-}
-
 /**
  * One ingest request: collect, then append to the spool. 204 only after the write returned;
  * a failed write is a 503 so the tracker keeps the events and retries.
@@ -67,7 +62,7 @@ export async function ingest(request: IngestRequest, deps: IngestDeps): Promise<
       written: 0,
     };
   }
-  const lines = toNdjson(result.rows);
+  const lines = ndjsonLines(result.rows);
   try {
     await deps.append(lines);
   } catch (error) {

@@ -11,11 +11,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ClickHouseClient } from "@clickhouse/client";
 import { DATABASE, loadSettings, migrate, openClickHouse } from "@sightline/config";
-import { type EventRow, formatTimestamp } from "@sightline/edge";
+import { type EventRow, formatTimestamp, ndjsonLines } from "@sightline/edge";
 import { eventRow } from "@sightline/edge/testing";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { CheckpointFile } from "./checkpoint.ts";
-import { toNdjson } from "./ingest.ts";
 import { checkRollups, rebuildRollups } from "./rollups.ts";
 import { Shipper, sqlString } from "./shipper.ts";
 import { scanLines } from "./spool-files.ts";
@@ -46,7 +45,7 @@ function row(id: string, overrides: Partial<EventRow> = {}): EventRow {
 }
 
 function rows(prefix: string, n: number): string {
-  return toNdjson(Array.from({ length: n }, (_, i) => row(`${prefix}-${i}`)));
+  return ndjsonLines(Array.from({ length: n }, (_, i) => row(`${prefix}-${i}`)));
 }
 
 async function counts(table = "events"): Promise<{ rows: number; ids: number }> {
@@ -167,7 +166,8 @@ const DAY_RANGE = () => {
 describe("Shipper routing, dead letters, archive, time batching and rollups", () => {
   it("sends bots to bot_events and humans to events, and the hourly rollup follows", async () => {
     const lines =
-      rows("h", 7) + toNdjson(Array.from({ length: 3 }, (_, i) => row(`bot-${i}`, { is_bot: 1 })));
+      rows("h", 7) +
+      ndjsonLines(Array.from({ length: 3 }, (_, i) => row(`bot-${i}`, { is_bot: 1 })));
     writeFileSync(join(spoolDir, "events-a.ndjson"), lines);
     const s = shipper();
     await s.drain();
@@ -295,7 +295,7 @@ describe("Shipper routing, dead letters, archive, time batching and rollups", ()
 
 describe("Shipper letting the embedded engine read whole sealed files", () => {
   it("ships a sealed file in one statement per table, and a resend after a crash adds nothing", async () => {
-    const lines = rows("w", 30) + toNdjson([row("w-bot", { is_bot: 1 })]);
+    const lines = rows("w", 30) + ndjsonLines([row("w-bot", { is_bot: 1 })]);
     writeFileSync(join(spoolDir, "events-a.ndjson"), lines);
     const s = shipper({ engineReadsFiles: true });
     await s.drain();
@@ -317,8 +317,8 @@ describe("Shipper letting the embedded engine read whole sealed files", () => {
   });
 
   it("ships two sealed files side by side, and a crash with both in flight resends them without doubling", async () => {
-    const a = rows("pa", 20) + toNdjson([row("pa-bot", { is_bot: 1 })]);
-    const b = toNdjson([row("pb-bot", { is_bot: 1 })]) + rows("pb", 25);
+    const a = rows("pa", 20) + ndjsonLines([row("pa-bot", { is_bot: 1 })]);
+    const b = ndjsonLines([row("pb-bot", { is_bot: 1 })]) + rows("pb", 25);
     writeFileSync(join(spoolDir, "events-a.ndjson"), a);
     writeFileSync(join(spoolDir, "events-b.ndjson"), b);
     await shipper({ engineReadsFiles: true }).drain();

@@ -186,8 +186,8 @@ export class SpoolWriter {
     }
   }
 
+  /** Runs while `#writing`, which `append` sets when it schedules it. */
   async #drain(): Promise<void> {
-    this.#writing = true;
     while (this.#queue.length > 0) {
       const group = this.#queue;
       this.#queue = [];

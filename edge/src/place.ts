@@ -31,36 +31,6 @@ interface Cached {
 
 const cache = new Map<string, Cached>();
 
-function compute(
-  url: string,
-  referrer: string | undefined,
-  hashRouting: boolean,
-  site: SiteInfo,
-  extraQueryKeys: ReadonlySet<string> | undefined,
-): Place | null {
-  const page = splitPageUrl(url, hashRouting, extraQueryKeys);
-  if (!page) return null;
-  const ref = splitReferrer(referrer);
-  const internal = sameSite(ref.domain, page.hostname, site.domains);
-  const { params } = page;
-  return {
-    page,
-    referrer: internal ? "" : ref.referrer,
-    referrerDomain: internal ? "" : ref.domain,
-    channel: channelOf({
-      referrerDomain: ref.domain,
-      pageHostname: page.hostname,
-      params,
-      siteDomains: site.domains,
-    }),
-    utmSource: params.get("utm_source") ?? "",
-    utmMedium: params.get("utm_medium") ?? "",
-    utmCampaign: params.get("utm_campaign") ?? "",
-    utmTerm: params.get("utm_term") ?? "",
-    utmContent: params.get("utm_content") ?? "",
-  };
-}
-
 /** The place of a page URL and referrer on `site`; null for a URL that is not a page's. */
 export function placeOf(
   url: string,
@@ -73,7 +43,29 @@ export function placeOf(
   const key = `${hashRouting ? "#" : ""}${site.id.length}:${site.id}${url.length}:${url}${referrer ?? ""}`;
   const hit = cache.get(key);
   if (hit && hit.site === site && hit.extraQueryKeys === extraQueryKeys) return hit.place;
-  const place = compute(url, referrer, hashRouting, site, extraQueryKeys);
+  let place: Place | null = null;
+  const page = splitPageUrl(url, hashRouting, extraQueryKeys);
+  if (page) {
+    const ref = splitReferrer(referrer);
+    const internal = sameSite(ref.domain, page.hostname, site.domains);
+    const { params } = page;
+    place = {
+      page,
+      referrer: internal ? "" : ref.referrer,
+      referrerDomain: internal ? "" : ref.domain,
+      channel: channelOf({
+        referrerDomain: ref.domain,
+        pageHostname: page.hostname,
+        params,
+        siteDomains: site.domains,
+      }),
+      utmSource: params.get("utm_source") ?? "",
+      utmMedium: params.get("utm_medium") ?? "",
+      utmCampaign: params.get("utm_campaign") ?? "",
+      utmTerm: params.get("utm_term") ?? "",
+      utmContent: params.get("utm_content") ?? "",
+    };
+  }
   if (hit) cache.delete(key);
   else if (cache.size >= PLACE_CACHE_ENTRIES) {
     const oldest = cache.keys().next();

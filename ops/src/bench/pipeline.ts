@@ -7,10 +7,9 @@ import {
   type Shipper,
   shipperFromSettings,
   spoolWriterFromSettings,
-  toNdjson,
 } from "@sightline/collector-node";
 import { loadSettings, migrate, openClickHouse } from "@sightline/config";
-import { type EventRow, formatTimestamp } from "@sightline/edge";
+import { type EventRow, formatTimestamp, ndjsonLines } from "@sightline/edge";
 // The backend has no export for its reports yet, so the daily report is imported by path.
 import { dailyStats } from "../../../backend/src/reports/daily.ts";
 
@@ -195,7 +194,7 @@ try {
     bytes = 0;
   };
   for (let i = 0; i < EVENTS; i++) {
-    const line = toNdjson([row(i, now)]);
+    const line = ndjsonLines([row(i, now)]);
     // Files close before they pass spool.maxFileBytes, as the spool writer's do.
     if (bytes + line.length > settings.spool.maxFileBytes) flush();
     chunk.push(line);
