@@ -19,4 +19,6 @@ export interface AppContext {
   trackerPlugins: ReadonlyMap<string, TrackerAsset>;
   /** The built dashboard (frontend/dist). */
   frontendDir: string;
+  /** The collector's clock (epoch ms); tests set it to land events on chosen days. */
+  now?: () => number;
 }

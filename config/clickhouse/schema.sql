@@ -25,12 +25,15 @@ SOURCE(CLICKHOUSE(QUERY 'SELECT site_id, argMax(raw_months, updated_at) AS raw_m
 LIFETIME(MIN 300 MAX 600)
 LAYOUT(COMPLEX_KEY_HASHED());
 
--- 0001_events, with the TTL of 0004_events_ttl
+-- 0001_events, with the TTL of 0004_events_ttl and the column of 0012_events_received_at.
+-- ts is when the event happened (its client time corrected for clock skew), received_at when the
+-- server got it.
 CREATE TABLE IF NOT EXISTS sightline.events
 (
     event_id        String,
     site_id         LowCardinality(String),
     ts              DateTime64(3, 'UTC') CODEC(Delta, ZSTD(1)),
+    received_at     DateTime64(3, 'UTC') DEFAULT ts CODEC(Delta, ZSTD(1)),
     client_ts       DateTime64(3, 'UTC') CODEC(Delta, ZSTD(1)),
     name            LowCardinality(String),
     visitor_id      String,

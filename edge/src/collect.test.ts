@@ -47,7 +47,8 @@ describe("collect", () => {
     expect(result.rows[0]).toMatchObject({
       event_id: "evt-00000001",
       site_id: "example.com",
-      ts: "2026-11-23 12:00:00.000",
+      ts: "2026-11-23 11:59:59.000",
+      received_at: "2026-11-23 12:00:00.000",
       client_ts: "2026-11-23 11:59:59.000",
       name: "pageview",
       visitor_id: "visitor-1",
@@ -101,6 +102,50 @@ describe("collect", () => {
       timestamp_out_of_range: 1,
       invalid_event: 1,
     });
+  });
+
+  it("dates each event by its own time, corrected for the batch's clock skew", async () => {
+    const HOUR = 3_600_000;
+    const DAY = 24 * HOUR;
+    const times = async (body: Record<string, unknown>) => {
+      const result = await collect(input({ s: "example.com", ...body }), deps);
+      if (!result.ok) throw new Error(result.message);
+      return result.rows.map((r) => [r.ts, r.received_at, r.client_ts]);
+    };
+    // Queued offline for 3 hours on a right clock: it lands in its own hour, not at receipt.
+    expect(await times({ c: NOW - 40, e: [event({ t: NOW - 3 * HOUR })] })).toEqual([
+      ["2026-11-23 09:00:00.000", "2026-11-23 12:00:00.000", "2026-11-23 09:00:00.000"],
+    ]);
+    // A clock two days behind: the batch's send time shows the skew, and the event lands at the
+    // right time, though its own timestamp alone would be refused as too old.
+    expect(
+      await times({ c: NOW - 2 * DAY - 40, e: [event({ t: NOW - 2 * DAY - 3 * HOUR })] }),
+    ).toEqual([["2026-11-23 09:00:00.040", "2026-11-23 12:00:00.000", "2026-11-21 09:00:00.000"]]);
+    // A clock a day ahead, likewise.
+    expect(await times({ c: NOW + DAY, e: [event({ t: NOW + DAY - 5000 })] })).toEqual([
+      ["2026-11-23 11:59:55.000", "2026-11-23 12:00:00.000", "2026-11-24 11:59:55.000"],
+    ]);
+    // Without a send time (older trackers, the pixel) the client time stands, as before.
+    expect(await times({ e: [event({ t: NOW - 3 * HOUR })] })).toEqual([
+      ["2026-11-23 09:00:00.000", "2026-11-23 12:00:00.000", "2026-11-23 09:00:00.000"],
+    ]);
+  });
+
+  it("gives every copy of a retried event the same time, whenever each copy arrives", async () => {
+    // Made at 23:59:57, first sent at 23:59:58 (its 204 lost), resent at 00:00:03.
+    const made = Date.UTC(2026, 2, 31, 23, 59, 57);
+    const copy = async (sentAt: number, now: number) => {
+      const result = await collect(
+        input({ s: "example.com", c: sentAt, e: [event({ t: made })] }, { now }),
+        deps,
+      );
+      if (!result.ok) throw new Error(result.message);
+      return result.rows[0]?.ts;
+    };
+    const first = await copy(made + 1000, made + 1180);
+    const retry = await copy(made + 6000, made + 6350);
+    expect(first).toBe("2026-03-31 23:59:57.000");
+    expect(retry).toBe(first);
   });
 
   it("answers 400 when no event is valid", async () => {

@@ -1,4 +1,5 @@
 import { jsonDepth } from "./depth.ts";
+import { eventTime } from "./event-time.ts";
 import { cleanGeo, type GeoInfo, type GeoLookup, NO_GEO } from "./geo.ts";
 import { cookielessVisitorId, type HmacHex, type SaltStore, utcDay } from "./hash.ts";
 import { LIMITS } from "./limits.ts";
@@ -137,7 +138,7 @@ export async function collect(input: CollectInput, deps: CollectDeps): Promise<C
     }
     envelope = batch.data;
   }
-  const { s: siteId, sv: trackerVersion = "", e: rawEvents } = envelope;
+  const { s: siteId, sv: trackerVersion = "", c: sentAt, e: rawEvents } = envelope;
 
   const rejected: RejectCounts = {};
   const events: WireEvent[] = [];
@@ -171,7 +172,7 @@ export async function collect(input: CollectInput, deps: CollectDeps): Promise<C
   const salt = await deps.salts.saltFor(utcDay(input.now));
   const device = parseUserAgent(input.userAgent, input.clientHints);
   const geo = geoFor(input, deps);
-  const ts = formatTimestamp(input.now);
+  const receivedAt = formatTimestamp(input.now);
   const ignoreIds = input.privacySignal === true || deps.cookieless === true;
   let ipVisitor: string | undefined;
   const rows: EventRow[] = [];
@@ -179,7 +180,8 @@ export async function collect(input: CollectInput, deps: CollectDeps): Promise<C
   let last: { u: string; r: string | undefined; h: boolean; place: Place | null } | null = null;
 
   for (const event of events) {
-    if (event.t < input.now - LIMITS.maxEventAgeMs || event.t > input.now + LIMITS.maxClockSkewMs) {
+    const at = eventTime(event.t, sentAt, input.now);
+    if (at === null) {
       count(rejected, "timestamp_out_of_range");
       continue;
     }
@@ -213,7 +215,8 @@ export async function collect(input: CollectInput, deps: CollectDeps): Promise<C
     rows.push({
       event_id: event.i,
       site_id: siteId,
-      ts,
+      ts: formatTimestamp(at),
+      received_at: receivedAt,
       client_ts: formatTimestamp(event.t),
       name: event.n,
       visitor_id: visitorId,

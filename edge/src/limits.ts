@@ -10,8 +10,11 @@ export const LIMITS = {
   propValueLength: 512,
   /** Deepest nesting of a body: batch → events → event → props or revenue. */
   maxDepth: 4,
-  /** How far in the past a client timestamp may be (the tracker retries for 24 h). */
+  /**
+   * How far in the past an event's time may be, after the batch's clock correction (the tracker
+   * retries for 24 h; event-time.ts clamps what is accepted to that).
+   */
   maxEventAgeMs: 25 * 60 * 60 * 1000,
-  /** Clock skew tolerated for timestamps from the future. */
+  /** How far in the future an event's time may be after correction (then clamped to now). */
   maxClockSkewMs: 10 * 60 * 1000,
 } as const;

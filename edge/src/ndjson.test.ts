@@ -45,6 +45,7 @@ const anyRow: fc.Arbitrary<EventRow> = fc
     event_id: text,
     site_id: text,
     ts: text,
+    received_at: text,
     client_ts: text,
     name: text,
     visitor_id: text,

@@ -40,8 +40,8 @@ function n(value: unknown): string {
  */
 interface Runs {
   row: EventRow | null;
-  request: string;
-  clientTs: string;
+  site: string;
+  times: string;
   name: string;
   ids: string;
   place: string;
@@ -54,11 +54,16 @@ function updateRuns(r: EventRow, runs: Runs): void {
   const p = runs.row;
   // Reset first: should a value below throw, no later row may reuse half-updated runs.
   runs.row = null;
-  if (!p || r.site_id !== p.site_id || r.ts !== p.ts) {
-    runs.request = [',"site_id":', s(r.site_id), ',"ts":', s(r.ts)].join("");
-  }
-  if (!p || r.client_ts !== p.client_ts) {
-    runs.clientTs = [',"client_ts":', s(r.client_ts)].join("");
+  if (!p || r.site_id !== p.site_id) runs.site = [',"site_id":', s(r.site_id)].join("");
+  if (!p || r.ts !== p.ts || r.received_at !== p.received_at || r.client_ts !== p.client_ts) {
+    runs.times = [
+      ',"ts":',
+      s(r.ts),
+      ',"received_at":',
+      s(r.received_at),
+      ',"client_ts":',
+      s(r.client_ts),
+    ].join("");
   }
   if (!p || r.name !== p.name) runs.name = [',"name":', s(r.name)].join("");
   if (
@@ -182,8 +187,8 @@ function updateRuns(r: EventRow, runs: Runs): void {
  */
 const runs: Runs = {
   row: null,
-  request: "",
-  clientTs: "",
+  site: "",
+  times: "",
   name: "",
   ids: "",
   place: "",
@@ -213,8 +218,8 @@ export function ndjsonLines(rows: readonly EventRow[]): string {
     parts.push(
       '{"event_id":',
       id,
-      runs.request,
-      runs.clientTs,
+      runs.site,
+      runs.times,
       runs.name,
       runs.ids,
       runs.place,

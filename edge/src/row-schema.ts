@@ -16,6 +16,7 @@ export const eventRowSchema = z.strictObject({
   event_id: z.string().min(1).max(128),
   site_id: z.string().min(1).max(253),
   ts: timestamp,
+  received_at: timestamp,
   client_ts: timestamp,
   name: z
     .string()

@@ -6,9 +6,14 @@
 export interface EventRow {
   event_id: string;
   site_id: string;
-  /** Server receive time, UTC, `YYYY-MM-DD hh:mm:ss.sss`. */
+  /**
+   * When the event happened, UTC, `YYYY-MM-DD hh:mm:ss.sss`: its client time corrected for the
+   * batch's clock skew (event-time.ts). Reports bucket by it.
+   */
   ts: string;
-  /** The browser's own clock at the moment of the event, same format. */
+  /** When the server received the event, same format. */
+  received_at: string;
+  /** The browser's own clock at the moment of the event, uncorrected, same format. */
   client_ts: string;
   name: string;
   visitor_id: string;
@@ -50,6 +55,7 @@ export const EVENT_COLUMNS = [
   "event_id",
   "site_id",
   "ts",
+  "received_at",
   "client_ts",
   "name",
   "visitor_id",

@@ -72,6 +72,8 @@ export type WireEvent = z.infer<typeof wireEventSchema>;
 export const wireBatchSchema = z.strictObject({
   s: z.string().min(1).max(253),
   sv: z.string().max(16).optional(),
+  /** The browser's clock (epoch ms) when it sent this request: event-time.ts corrects for skew. */
+  c: z.number().int().nonnegative().optional(),
   e: z.array(z.unknown()).min(1).max(LIMITS.eventsPerBatch),
 });
 export type WireBatch = z.infer<typeof wireBatchSchema>;

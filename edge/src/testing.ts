@@ -13,6 +13,7 @@ export function eventRow({
     event_id,
     site_id: "example.com",
     ts: "2026-01-01 00:00:00.000",
+    received_at: "2026-01-01 00:00:00.000",
     client_ts: "2026-01-01 00:00:00.000",
     name: "pageview",
     visitor_id: "v",

@@ -147,6 +147,7 @@ describe("quickWireBatch", () => {
     {
       s: fc.oneof(fc.string({ maxLength: 260 }), anyValue),
       sv: fc.oneof(fc.string({ maxLength: 20 }), anyValue),
+      c: fc.oneof(fc.integer({ min: -5, max: Number.MAX_SAFE_INTEGER }), fc.double(), anyValue),
       e: fc.oneof(fc.array(fc.nat(), { maxLength: 55 }), anyValue),
       z: anyValue,
     },
@@ -169,6 +170,9 @@ describe("quickWireBatch", () => {
 
   it("takes the fast path for a valid envelope", () => {
     expect(quickWireBatch({ s: "example.com", sv: "1.2.0", e: [{}] })).not.toBeNull();
+    expect(
+      quickWireBatch({ s: "example.com", sv: "4", c: 1_790_000_000_000, e: [{}] }),
+    ).not.toBeNull();
     expect(quickWireBatch({ s: "example.com", e: new Array(51).fill({}) })).toBeNull();
   });
 });

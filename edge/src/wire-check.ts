@@ -117,11 +117,12 @@ export function quickWireEvent(raw: unknown): WireEvent | null {
 /** The envelope when it certainly passes `wireBatchSchema`, else null (then ask zod). */
 export function quickWireBatch(raw: unknown): WireBatch | null {
   if (!isRecord(raw)) return null;
-  for (const key in raw) if (key !== "s" && key !== "sv" && key !== "e") return null;
+  for (const key in raw) if (key !== "s" && key !== "sv" && key !== "c" && key !== "e") return null;
   const { e } = raw;
   const ok =
     str(raw.s, 1, 253) &&
     optionalStr(raw.sv, 0, 16) &&
+    optionalInt(raw.c, 0, Number.MAX_SAFE_INTEGER) &&
     Array.isArray(e) &&
     e.length >= 1 &&
     e.length <= LIMITS.eventsPerBatch;

@@ -410,7 +410,9 @@ class Simulation {
     this.#rows.push({
       event_id: this.#idPrefix + (this.#counter++).toString(16).padStart(12, "0"),
       site_id: host,
-      ts: this.#stamp(Math.min(this.#end, t + 20 + this.#rng.int(900))),
+      // A right clock and a short trip: the event's time is its client time (edge event-time.ts).
+      ts: this.#stamp(t),
+      received_at: this.#stamp(Math.min(this.#end, t + 20 + this.#rng.int(900))),
       client_ts: this.#stamp(t),
       name,
       visitor_id: v.id,

@@ -19,6 +19,7 @@ export async function ingestRoutes(app: FastifyInstance, { ctx }: { ctx: AppCont
     trustedProxies: settings.server.trustedProxies,
     collector: settings.collector,
     spoolDir: settings.spool.dir,
+    now: ctx.now,
     // Messages only: the handler never passes addresses or headers to its log.
     log: (message) => app.log.error(message),
   });

@@ -9,13 +9,14 @@ export const ADMIN = { email: "admin@example.test", password: "correct horse bat
 /** A whole all-in-one stack in this test process, on a fresh data folder. */
 export async function testStack(
   env: Record<string, string> = {},
+  options: { now?: () => number } = {},
 ): Promise<Stack & { dataDir: string }> {
   const dataDir = mkdtempSync(join(tmpdir(), "sl-backend-"));
   const settings = loadSettings({
     cwd: dataDir,
     env: { SIGHTLINE_DATA_DIR: dataDir, SIGHTLINE_SHIPPER_INTERVAL_MS: "50", ...env },
   });
-  const stack = await startStack(settings, { log: () => {} });
+  const stack = await startStack(settings, { log: () => {}, now: options.now });
   return { ...stack, dataDir };
 }
 

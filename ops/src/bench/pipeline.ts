@@ -57,6 +57,7 @@ function row(i: number, now: number): EventRow {
     event_id: `bench-${i.toString(36).padStart(8, "0")}-${(i * 2654435761) % 4294967296}`,
     site_id: `site-${i % 5}.test`,
     ts,
+    received_at: ts,
     client_ts: ts,
     name: i % 9 === 0 ? "engagement" : "pageview",
     visitor_id: `visitor-${i % 50_000}`,
