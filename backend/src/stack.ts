@@ -15,14 +15,13 @@ import { buildApp } from "./app.ts";
 import { hashPassword } from "./auth/password.ts";
 import { SetupToken } from "./auth/setup-token.ts";
 import { FRONTEND_DIR, TRACKER_BUNDLE } from "./paths.ts";
+import { loadDatabaseZones } from "./query/zones.ts";
 import { loadOrCreateJwtSecret } from "./secrets.ts";
 import { MetaStore } from "./store/store.ts";
 
 export interface StackOptions {
   log: (line: string) => void;
   fastify?: FastifyServerOptions;
-  /** The collector's clock; the real one unless a test sets it. */
-  now?: () => number;
 }
 
 export type Stack = Awaited<ReturnType<typeof startStack>>;
@@ -31,7 +30,7 @@ export type Stack = Awaited<ReturnType<typeof startStack>>;
  * The all-in-one process: collector, spool, shipper, embedded (or remote) ClickHouse, LMDB,
  * API and dashboard. Everything that touches an embedded engine lives here, in one process.
  */
-export async function startStack(settings: Settings, { log, fastify, now }: StackOptions) {
+export async function startStack(settings: Settings, { log, fastify }: StackOptions) {
   if (!existsSync(join(FRONTEND_DIR, "index.html"))) {
     throw new Error(`dashboard build not found in ${FRONTEND_DIR}: run "pnpm build" first`);
   }
@@ -40,6 +39,10 @@ export async function startStack(settings: Settings, { log, fastify, now }: Stac
 
   const ch = openClickHouse(settings);
   await migrate(ch.client, undefined, log);
+  // Time zones are checked against the database's own list, so none that passes fails a query.
+  await loadDatabaseZones(ch).catch((error: Error) =>
+    log(`time zones: using Node's list only (${error.message})`),
+  );
 
   const store = new MetaStore(join(settings.dataDir, "lmdb"));
   const jwtSecret = settings.auth.jwtSecret || loadOrCreateJwtSecret(settings.dataDir);
@@ -85,7 +88,6 @@ export async function startStack(settings: Settings, { log, fastify, now }: Stac
       tracker,
       trackerPlugins,
       frontendDir: FRONTEND_DIR,
-      now,
     },
     fastify,
   );

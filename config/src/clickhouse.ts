@@ -87,30 +87,12 @@ export function openClickHouse(settings: Pick<Settings, "clickhouse" | "dataDir"
   const embedded = () =>
     createClient({ connection: createChdbConnection({ path }) as unknown as ClientConnection });
   const client = embedded();
-  // An embedded session keeps SET values, so the reader gets its own session that is made
-  // read-only once, before its first query, and can never be made writable again.
-  let reader: { client: ClickHouseClient; ready: Promise<unknown> } | null = null;
-  const openReader = () => {
-    const own = embedded();
-    return {
-      client: own,
-      ready: own.command({ query: "SELECT 1", clickhouse_settings: READ_SETTINGS }),
-    };
-  };
-  const read = async <T>(query: string, params: QueryParams = {}) => {
-    if (!reader) reader = openReader();
-    const current = reader;
-    try {
-      await current.ready;
-      const rs = await current.client.query({ query, query_params: params, format: "JSONEachRow" });
-      return await rs.json<T>();
-    } catch (error) {
-      // A failed query can leave partial output in an embedded session; never reuse it.
-      if (reader === current) reader = null;
-      await current.client.close().catch(() => {});
-      throw error;
-    }
-  };
+  const readers = new ReaderPool(embedded);
+  const read = <T>(query: string, params: QueryParams = {}) =>
+    readers.use(async (reader) => {
+      const rs = await reader.query({ query, query_params: params, format: "JSONEachRow" });
+      return rs.json<T>();
+    });
   const stream = async function* <T>(query: string, params: QueryParams = {}) {
     yield await read<T>(query, params);
   };
@@ -126,8 +108,67 @@ export function openClickHouse(settings: Pick<Settings, "clickhouse" | "dataDir"
     },
     mode: "embedded",
     close: async () => {
-      if (reader) await reader.client.close();
+      await readers.close();
       for (const s of sessions.reverse()) await s.close();
     },
   };
+}
+
+/** Read-only sessions kept for reuse; more are opened when more queries run at once. */
+const IDLE_READERS = 4;
+
+/**
+ * Read-only embedded sessions, each lent to one query at a time. An embedded session keeps SET
+ * values, so each is made read-only once, before its first query, and can never be made writable
+ * again. A failed query can leave partial output in its session, so that session is thrown away,
+ * and since no other query ever holds it, a failing query cannot disturb any other (one client's
+ * bad regular expression used to close the session every report shared).
+ */
+export class ReaderPool {
+  #idle: ClickHouseClient[] = [];
+  #open = new Set<ClickHouseClient>();
+  #closed = false;
+
+  constructor(private readonly open: () => ClickHouseClient) {}
+
+  async #take(): Promise<ClickHouseClient> {
+    const idle = this.#idle.pop();
+    if (idle) return idle;
+    const reader = this.open();
+    this.#open.add(reader);
+    try {
+      await reader.command({ query: "SELECT 1", clickhouse_settings: READ_SETTINGS });
+    } catch (error) {
+      await this.#discard(reader);
+      throw error;
+    }
+    return reader;
+  }
+
+  async #discard(reader: ClickHouseClient): Promise<void> {
+    this.#open.delete(reader);
+    await reader.close().catch(() => {});
+  }
+
+  /** Runs `work` on a session of its own; the session is reused only if `work` succeeded. */
+  async use<T>(work: (reader: ClickHouseClient) => Promise<T>): Promise<T> {
+    if (this.#closed) throw new Error("ClickHouse is closed");
+    const reader = await this.#take();
+    let result: T;
+    try {
+      result = await work(reader);
+    } catch (error) {
+      await this.#discard(reader);
+      throw error;
+    }
+    if (this.#closed || this.#idle.length >= IDLE_READERS) await this.#discard(reader);
+    else this.#idle.push(reader);
+    return result;
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    this.#idle = [];
+    for (const reader of [...this.#open]) await this.#discard(reader);
+  }
 }

@@ -23,8 +23,9 @@ function condition(c: Condition, at: string, params: Params, out: CompiledFilter
     out.sessionColumns.add(dim.session);
   }
   if (c.op === "in") {
-    if (!Array.isArray(c.value)) throw errors.badRequest(`${at}/value: "in" takes a list`);
-    return `${dim.sql} IN ${params.bind(c.value, "Array(String)")}`;
+    // A one-item list arrives as its item: the body schema's coercion unwraps it.
+    const values = Array.isArray(c.value) ? c.value : [c.value];
+    return `${dim.sql} IN ${params.bind(values, "Array(String)")}`;
   }
   if (typeof c.value !== "string") {
     throw errors.badRequest(`${at}/value: "${c.op}" takes one string`);

@@ -6,8 +6,14 @@ import { bucketListQuery, comparisonRange, isoLabel, type Range, resolveRange } 
 
 type RawRow = Record<string, string | number | null>;
 
+/**
+ * An empty row. Column names are labels the client chose, and `__proto__` is a fine label: on a
+ * plain object, setting it would change the prototype and drop the value.
+ */
+const emptyRow = (): Row => Object.create(null) as Row;
+
 function toRow(raw: RawRow, columns: OutputColumn[]): Row {
-  const row: Row = {};
+  const row = emptyRow();
   for (const c of columns) {
     const v = raw[c.alias];
     if (c.kind === "metric") row[c.name] = v === null || v === undefined ? null : Number(v);
@@ -28,7 +34,8 @@ async function fill(ch: Reader, spec: QuerySpec, range: Range, q: CompiledQuery,
     const label = isoLabel(t);
     const hit = found.get(label);
     if (hit) return hit;
-    const row: Row = { time: label };
+    const row = emptyRow();
+    row.time = label;
     for (const c of q.columns) if (c.kind === "metric") row[c.name] = c.empty;
     return row;
   });

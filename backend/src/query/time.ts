@@ -1,7 +1,7 @@
 import { errors } from "../errors.ts";
-import { isTimeZone } from "../reports/daily.ts";
 import type { Compare, Granularity } from "../schemas/query.ts";
 import type { Params } from "./params.ts";
+import { isKnownZone } from "./zones.ts";
 
 const DAY_MS = 86_400_000;
 export const MAX_DAYS = 366;
@@ -14,7 +14,12 @@ const MAX_DAYS_BY_GRANULARITY: Record<Granularity, number> = {
   month: MAX_DAYS,
 };
 
-const IANA_ZONE = /^[A-Za-z][A-Za-z_]*(?:\/[A-Za-z0-9_+-]+){0,2}$/;
+/**
+ * Dates a range may hold. The database's DateTime64 ends in 2299, ranges reach a day past their
+ * end and comparisons a year before their start; nothing Sightline records can lie outside these.
+ */
+export const FIRST_DAY = "2000-01-01";
+export const LAST_DAY = "2199-12-31";
 
 export interface Range {
   /** Local dates of `tz`, inclusive. */
@@ -45,20 +50,29 @@ function rangeOf(fromMs: number, toMs: number, tz: string): Range {
   };
 }
 
-/** Checks the range fields of a spec; a bad one is a 400 naming the field. */
+function checkDay(day: string, field: string): number {
+  const ms = parseDay(day);
+  if (Number.isNaN(ms)) throw errors.badRequest(`${field}: "${day}" is not a calendar date`);
+  if (day < FIRST_DAY || day > LAST_DAY) {
+    throw errors.badRequest(`${field}: "${day}" is outside ${FIRST_DAY} to ${LAST_DAY}`);
+  }
+  return ms;
+}
+
+/**
+ * Checks the range fields of a spec or a query string, the same way for every route; a bad one
+ * is a 400 naming the field (`at` is where the fields sit: body or querystring).
+ */
 export function resolveRange(
   input: { from: string; to: string; tz: string },
   granularity?: Granularity,
   at = "body",
 ): Range {
-  const a = parseDay(input.from);
-  const b = parseDay(input.to);
-  if (Number.isNaN(a)) throw errors.badRequest(`${at}/from: not a calendar date`);
-  if (Number.isNaN(b)) throw errors.badRequest(`${at}/to: not a calendar date`);
+  const a = checkDay(input.from, `${at}/from`);
+  const b = checkDay(input.to, `${at}/to`);
   if (b < a) throw errors.badRequest(`${at}/to: must not be before from`);
-  // IANA names only: Intl also takes offsets such as "+05:30", which ClickHouse does not.
-  if (!IANA_ZONE.test(input.tz) || !isTimeZone(input.tz)) {
-    throw errors.badRequest(`${at}/tz: not a known IANA time zone`);
+  if (!isKnownZone(input.tz)) {
+    throw errors.badRequest(`${at}/tz: "${input.tz}" is not a time zone the database knows`);
   }
   const range = rangeOf(a, b, input.tz);
   const limit = MAX_DAYS_BY_GRANULARITY[granularity ?? "day"];

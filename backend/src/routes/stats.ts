@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { AppContext } from "../context.ts";
 import { errors } from "../errors.ts";
-import { dailyStats, isTimeZone, rangeProblem } from "../reports/daily.ts";
+import { resolveRange } from "../query/time.ts";
+import { dailyStats } from "../reports/daily.ts";
 import { errorResponses } from "../schemas/common.ts";
 import { DailyQuery, DailyStats } from "../schemas/stats.ts";
 
@@ -12,12 +13,9 @@ export const statsRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
       onRequest: [app.authenticate],
       schema: { querystring: DailyQuery, response: { 200: DailyStats, ...errorResponses } },
       preHandler: async (request) => {
-        const { site, from, to, tz } = request.query;
-        const problem = rangeProblem(from, to);
-        if (problem) throw errors.badRequest(`querystring/${problem}`);
-        if (!isTimeZone(tz))
-          throw errors.badRequest(`querystring/tz: "${tz}" is not a known time zone`);
-        if (!ctx.store.getSite(site)) throw errors.siteNotFound(site);
+        // The same checks, and the same 400s, as every other route with a range.
+        resolveRange(request.query, "day", "querystring");
+        if (!ctx.store.getSite(request.query.site)) throw errors.siteNotFound(request.query.site);
       },
     },
     async (request) => dailyStats(ctx.ch, request.query),

@@ -173,7 +173,13 @@ export const QuerySpec = Type.Object(
 export type QuerySpec = Static<typeof QuerySpec>;
 
 export const Cell = Type.Union([Type.String(), Type.Number(), Type.Null()]);
-export const Row = Type.Record(Type.String(), Cell);
+/**
+ * A row keyed by column name. Not `Type.Record`: its serializer matches keys with `^.*$`, and
+ * `.` skips line breaks, so a label holding one silently lost its value.
+ */
+export const Row = Type.Unsafe<Record<string, string | number | null>>(
+  Type.Object({}, { additionalProperties: Cell }),
+);
 export type Row = Static<typeof Row>;
 
 export const Column = Type.Object({
