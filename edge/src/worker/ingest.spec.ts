@@ -86,6 +86,27 @@ describe("POST /sl/e", () => {
     expect(c).not.toBe(a);
   });
 
+  it("flags crawlers with isbot inside workerd, and never a phone for its brand", async () => {
+    const deviceOf = async (userAgent: string) => {
+      const { sent } = await callWorker(
+        ingestRequest(batch("shop.example", [pageview("https://shop.example/")]), {
+          "user-agent": userAgent,
+        }),
+      );
+      return parseNdjson(sent[0]!)[0]!;
+    };
+    // Missed by the hand-written pattern isbot replaced.
+    expect(await deviceOf("Mozilla/5.0 (compatible; Google-InspectionTool/1.0)")).toMatchObject({
+      device: "bot",
+      is_bot: 1,
+    });
+    expect(
+      await deviceOf(
+        "Mozilla/5.0 (Linux; Android 13; CUBOT P80 Build/TP1A.220624.014; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/139.0.7258.143 Mobile Safari/537.36",
+      ),
+    ).toMatchObject({ device: "mobile", is_bot: 0 });
+  });
+
   it("keeps the good events of a partly bad batch", async () => {
     const good = pageview("https://shop.example/ok");
     const { response, sent } = await callWorker(
