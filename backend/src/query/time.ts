@@ -22,41 +22,67 @@ export const FIRST_DAY = "2000-01-01";
 export const LAST_DAY = "2199-12-31";
 
 export interface Range {
-  /** Local dates of `tz`, inclusive. */
+  /**
+   * The bounds as asked, both inclusive: local dates of `tz` (`YYYY-MM-DD`), or local hours
+   * (`YYYY-MM-DDThh:00`) for ranges such as the last 24 hours.
+   */
   from: string;
   to: string;
   tz: string;
-  /** `from` at local midnight, and the local midnight after `to`, as `YYYY-MM-DD hh:mm:ss`. */
+  /** The local start of `from` and the local end of `to` (exclusive), as `YYYY-MM-DD hh:mm:ss`. */
   start: string;
   end: string;
+  /** Length in days; a fraction for hour ranges. */
   days: number;
 }
 
-function parseDay(day: string): number {
+const HOUR_MS = 3_600_000;
+const BOUND = /^(\d{4}-\d{2}-\d{2})(?:T(\d{2}):00)?$/;
+
+/** A bound on a naive local clock (as if the zone were UTC); NaN when it is not a real date or hour. */
+function parseBound(text: string): { ms: number; hour: boolean } | null {
+  const m = BOUND.exec(text);
+  const day = m?.[1];
+  if (!m || !day) return null;
   const ms = Date.parse(`${day}T00:00:00Z`);
-  return Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== day ? Number.NaN : ms;
+  if (Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== day) return null;
+  const hour = m[2] === undefined ? null : Number(m[2]);
+  if (hour !== null && hour > 23) return null;
+  return { ms: ms + (hour ?? 0) * HOUR_MS, hour: hour !== null };
 }
 
-const dayString = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+const localText = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace("T", " ");
+const boundText = (ms: number, hour: boolean) =>
+  new Date(ms)
+    .toISOString()
+    .slice(0, hour ? 16 : 10)
+    .replace(/:\d\d$/, ":00");
 
-function rangeOf(fromMs: number, toMs: number, tz: string): Range {
+/** The range from a naive local start to a naive local end (exclusive). */
+function rangeOf(startMs: number, endMs: number, tz: string, hour: boolean): Range {
+  const last = endMs - (hour ? HOUR_MS : DAY_MS);
   return {
-    from: dayString(fromMs),
-    to: dayString(toMs),
+    from: boundText(startMs, hour),
+    to: boundText(last, hour),
     tz,
-    start: `${dayString(fromMs)} 00:00:00`,
-    end: `${dayString(toMs + DAY_MS)} 00:00:00`,
-    days: Math.round((toMs - fromMs) / DAY_MS) + 1,
+    start: localText(startMs),
+    end: localText(endMs),
+    days: (endMs - startMs) / DAY_MS,
   };
 }
 
-function checkDay(day: string, field: string): number {
-  const ms = parseDay(day);
-  if (Number.isNaN(ms)) throw errors.badRequest(`${field}: "${day}" is not a calendar date`);
-  if (day < FIRST_DAY || day > LAST_DAY) {
-    throw errors.badRequest(`${field}: "${day}" is outside ${FIRST_DAY} to ${LAST_DAY}`);
+function checkBound(text: string, field: string): { ms: number; hour: boolean } {
+  const bound = parseBound(text);
+  if (!bound) {
+    throw errors.badRequest(
+      `${field}: "${text}" is not a calendar date (YYYY-MM-DD or YYYY-MM-DDThh:00)`,
+    );
   }
-  return ms;
+  const day = text.slice(0, 10);
+  if (day < FIRST_DAY || day > LAST_DAY) {
+    throw errors.badRequest(`${field}: "${text}" is outside ${FIRST_DAY} to ${LAST_DAY}`);
+  }
+  return bound;
 }
 
 /**
@@ -68,13 +94,16 @@ export function resolveRange(
   granularity?: Granularity,
   at = "body",
 ): Range {
-  const a = checkDay(input.from, `${at}/from`);
-  const b = checkDay(input.to, `${at}/to`);
-  if (b < a) throw errors.badRequest(`${at}/to: must not be before from`);
+  const a = checkBound(input.from, `${at}/from`);
+  const b = checkBound(input.to, `${at}/to`);
+  if (a.hour !== b.hour) {
+    throw errors.badRequest(`${at}/to: give both bounds as dates, or both as hours`);
+  }
+  if (b.ms < a.ms) throw errors.badRequest(`${at}/to: must not be before from`);
   if (!isKnownZone(input.tz)) {
     throw errors.badRequest(`${at}/tz: "${input.tz}" is not a time zone the database knows`);
   }
-  const range = rangeOf(a, b, input.tz);
+  const range = rangeOf(a.ms, b.ms + (a.hour ? HOUR_MS : DAY_MS), input.tz, a.hour);
   const limit = MAX_DAYS_BY_GRANULARITY[granularity ?? "day"];
   if (range.days > limit) {
     throw errors.badRequest(
@@ -84,19 +113,28 @@ export function resolveRange(
   return range;
 }
 
-/** The period a comparison runs over: the same number of days right before, or a year earlier. */
+/** The period a comparison runs over: the same length right before, or a year earlier. */
 export function comparisonRange(range: Range, compare: Compare): Range {
+  const start = parseBound(range.from);
+  const last = parseBound(range.to);
+  if (!start || !last) throw new Error(`not a resolved range: ${range.from} ${range.to}`);
+  const step = start.hour ? HOUR_MS : DAY_MS;
   if (compare === "previous_period") {
-    const from = parseDay(range.from) - range.days * DAY_MS;
-    return rangeOf(from, from + (range.days - 1) * DAY_MS, range.tz);
+    const length = last.ms + step - start.ms;
+    return rangeOf(start.ms - length, start.ms, range.tz, start.hour);
   }
-  const back = (day: string) => {
-    const [y, m, d] = day.split("-").map(Number) as [number, number, number];
+  const back = (ms: number) => {
+    const d = new Date(ms);
     // 29 February a year earlier is 28 February.
-    const last = new Date(Date.UTC(y - 1, m, 0)).getUTCDate();
-    return Date.UTC(y - 1, m - 1, Math.min(d, last));
+    const lastDay = new Date(Date.UTC(d.getUTCFullYear() - 1, d.getUTCMonth() + 1, 0)).getUTCDate();
+    return Date.UTC(
+      d.getUTCFullYear() - 1,
+      d.getUTCMonth(),
+      Math.min(d.getUTCDate(), lastDay),
+      d.getUTCHours(),
+    );
   };
-  return rangeOf(back(range.from), back(range.to), range.tz);
+  return rangeOf(back(start.ms), back(last.ms) + step, range.tz, start.hour);
 }
 
 /** `ts` inside the range: from local midnight of `from` to the local midnight after `to`. */
@@ -158,7 +196,7 @@ function offsetMinutes(ms: number, tz: string): number {
 export function wholeHourZone(range: Range): boolean {
   const first = Number(range.from.slice(0, 4));
   const last = Number(range.to.slice(0, 4));
-  const probes = [Date.parse(`${range.from}T12:00:00Z`), Date.parse(`${range.to}T12:00:00Z`)];
+  const probes = [range.from, range.to].map((b) => Date.parse(`${b.slice(0, 10)}T12:00:00Z`));
   for (let y = first; y <= last; y++) probes.push(Date.UTC(y, 0, 15), Date.UTC(y, 6, 15));
   return probes.every((ms) => offsetMinutes(ms, range.tz) % 60 === 0);
 }

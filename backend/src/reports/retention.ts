@@ -39,7 +39,7 @@ ORDER BY first, period`;
     visitors: number | string;
   }>(ch, sql, params.values);
   const step = period === "day" ? 1 : 7;
-  const lastDay = Date.parse(`${range.to}T00:00:00Z`);
+  const lastDay = Date.parse(`${range.to.slice(0, 10)}T00:00:00Z`);
   const byCohort = new Map<string, Map<number, number>>();
   for (const r of rows) {
     const m = byCohort.get(r.cohort) ?? new Map<number, number>();

@@ -167,6 +167,42 @@ describe("POST /api/v1/query", () => {
     }
   });
 
+  it("takes ranges of local hours (the last 24 hours), across midnight, with their comparison", async () => {
+    const tz = "Europe/Berlin";
+    const scope = {
+      sites: ["a.test", "b.test"],
+      from: "2026-03-08T18:00",
+      to: "2026-03-09T17:00",
+      tz,
+    };
+    const start = Date.parse("2026-03-08T17:00:00Z"); // 18:00 in Berlin (UTC+1)
+    const end = start + 24 * 3_600_000;
+    const seen = new Set<string>();
+    const inHours = rows.filter((e) => {
+      const ms = msOf(e);
+      const keep = ms >= start && ms < end && e.is_bot === 0 && !seen.has(e.event_id);
+      if (keep) seen.add(e.event_id);
+      return keep && scope.sites.includes(e.site_id);
+    });
+    const totals = await ok({
+      ...scope,
+      metrics: ["events", "visitors"],
+      compare: "previous_period",
+    });
+    expect(totals.rows[0]).toEqual({
+      events: inHours.length,
+      visitors: distinct(inHours.map((e) => e.visitor_id)),
+    });
+    expect(totals.comparison).toMatchObject({ from: "2026-03-07T18:00", to: "2026-03-08T17:00" });
+    const hourly = await ok({ ...scope, granularity: "hour", metrics: ["events"] });
+    expect(hourly.rows).toHaveLength(24);
+    expect(hourly.rows[0]?.time).toBe("2026-03-08T18:00:00+01:00");
+    expect(hourly.rows.reduce((n, r) => n + Number(r.events), 0)).toBe(inHours.length);
+    const mixed = await query({ ...scope, to: "2026-03-09", metrics: ["events"] });
+    expect(mixed.statusCode).toBe(400);
+    expect(mixed.json().message).toMatch(/both bounds as dates, or both as hours/);
+  });
+
   it("buckets by local day, week and month with zero-filled gaps", async () => {
     const scope = { sites: ["a.test"], from: "2026-03-02", to: "2026-03-15", tz: "Asia/Tokyo" };
     const scoped = inScope(rows, scope);

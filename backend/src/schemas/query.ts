@@ -6,8 +6,9 @@ import { type Static, Type } from "typebox";
  */
 
 const Day = Type.String({
-  pattern: "^\\d{4}-\\d{2}-\\d{2}$",
-  description: "a local date of `tz`, YYYY-MM-DD",
+  pattern: "^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:00)?$",
+  description:
+    "a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive)",
 });
 const SiteId = Type.String({ minLength: 1, maxLength: 253 });
 const Text = Type.String({ maxLength: 1024 });
