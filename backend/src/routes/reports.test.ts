@@ -224,6 +224,15 @@ describe("standard reports", () => {
         ].map(([k, v]) => [k, v.length]),
       ),
     );
+    const keys = await report("properties", { ...scope, event: "signup" });
+    const signupKeys = new Map<string, number>();
+    for (const e of r.filter((e) => e.name === "signup")) {
+      for (const k of Object.keys(e.props)) signupKeys.set(k, (signupKeys.get(k) ?? 0) + 1);
+    }
+    expect(signupKeys.size).toBeGreaterThan(0);
+    expect(table(keys.keys, "key", "events")).toEqual(Object.fromEntries(signupKeys));
+    const allKeys = await report("properties", scope);
+    expect(allKeys.keys.length).toBeGreaterThanOrEqual(signupKeys.size);
     const revenue = await report("revenue", scope);
     const byCurrency = groupBy(
       r.filter((e) => e.currency !== ""),

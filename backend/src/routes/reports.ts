@@ -8,6 +8,7 @@ import { funnel } from "../reports/funnel.ts";
 import { goals } from "../reports/goals.ts";
 import { journeys } from "../reports/journeys.ts";
 import { overview } from "../reports/overview.ts";
+import { properties } from "../reports/properties.ts";
 import { retention } from "../reports/retention.ts";
 import { webVitals } from "../reports/vitals.ts";
 import { errorResponses } from "../schemas/common.ts";
@@ -27,6 +28,8 @@ import {
   OverviewBody,
   OverviewResult,
   PagesBody,
+  PropertiesBody,
+  PropertiesResult,
   RetentionBody,
   RetentionResult,
   RevenueBody,
@@ -97,6 +100,13 @@ export const reportRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
     EventsBody,
     BreakdownResult,
     (b) => events(ctx.ch, b),
+  );
+  report(
+    "properties",
+    "The property keys events carry (of one event, when given), most used first",
+    PropertiesBody,
+    PropertiesResult,
+    (b) => properties(ctx.ch, b),
   );
   report("revenue", "Revenue per currency", RevenueBody, BreakdownResult, (b) =>
     revenue(ctx.ch, b),

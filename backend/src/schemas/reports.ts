@@ -91,6 +91,28 @@ export const EventsBody = Type.Object(
 );
 export type EventsBody = Static<typeof EventsBody>;
 
+export const PropertiesBody = Type.Object(
+  {
+    ...Base,
+    event: Type.Optional(
+      Type.String({ pattern: "^[\\w.:-]{1,64}$", description: "only this event's properties" }),
+    ),
+    limit: Limit,
+  },
+  { additionalProperties: false },
+);
+export type PropertiesBody = Static<typeof PropertiesBody>;
+
+export const PropertiesResult = Type.Object({
+  from: Type.String(),
+  to: Type.String(),
+  tz: Type.String(),
+  keys: Type.Array(
+    Type.Object({ key: Type.String(), events: Type.Number(), visitors: Type.Number() }),
+  ),
+});
+export type PropertiesResult = Static<typeof PropertiesResult>;
+
 export const RevenueBody = Type.Object(
   { ...Base, compare: Type.Optional(Compare), limit: Limit },
   { additionalProperties: false },
