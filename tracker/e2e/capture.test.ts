@@ -201,6 +201,51 @@ describe("auto-capture", () => {
     expect(engagement!.em).toBeLessThan(10_000);
   });
 
+  // Issue 12, item 9: 17 s without input gave em=15000, while the README promised input only.
+  it("engaged time is the time the page is visible and focused, with or without input", async () => {
+    rx.page("/e", html("<p>e</p>"));
+    const now = Date.now();
+    await page.clock.install({ time: now });
+    await page.clock.pauseAt(now + 1000);
+    const setHidden = (hidden: boolean) =>
+      page.evaluate((h) => {
+        Object.defineProperty(document, "hidden", { value: h, configurable: true });
+        document.dispatchEvent(new Event("visibilitychange"));
+      }, hidden);
+    const setFocus = (focus: boolean) =>
+      page.evaluate((f) => {
+        // Another app takes the focus: Chromium then answers hasFocus() false and fires blur.
+        if (f) delete (document as { hasFocus?: unknown }).hasFocus;
+        else document.hasFocus = () => false;
+        dispatchEvent(new FocusEvent(f ? "focus" : "blur"));
+      }, focus);
+    await page.goto(`${rx.url}/e`);
+    await page.clock.runFor(17_000); // no input at all
+    await page.evaluate(() => history.pushState({}, "", "/e2"));
+    await page.clock.runFor(2000);
+    await setFocus(false);
+    await page.clock.runFor(5000); // not counted: another window has the focus
+    await setFocus(true);
+    await page.clock.runFor(1000);
+    await setHidden(true); // ends the view: 3 s engaged
+    await page.clock.runFor(4000); // not counted: hidden
+    await setHidden(false);
+    await page.clock.runFor(500);
+    await page.evaluate(() => history.pushState({}, "", "/e3"));
+    await page.clock.runFor(150);
+    await until(() => rx.names().filter((n) => n === "engagement").length === 3);
+    expect(
+      rx
+        .events()
+        .filter((e) => e.n === "engagement")
+        .map((e) => [new URL(e.u).pathname, e.em]),
+    ).toEqual([
+      ["/e", 17_000],
+      ["/e2", 3000],
+      ["/e2", 500],
+    ]);
+  });
+
   it("sends engaged time when the tab is hidden, and data-exclude switches parts off", async () => {
     rx.page(
       "/ex",

@@ -9,8 +9,6 @@ import { createOutbox } from "./queue.ts";
 import { openStore, S, set } from "./store.ts";
 
 export const MILESTONES = [25, 50, 75, 90, 100];
-/** Engaged time keeps counting for this long after each input (pointer, key, scroll). */
-export const IDLE_MS = 15e3;
 /** pdf, doc(x), xls(x), ppt(x), csv, txt, zip, rar, 7z, gz, dmg, exe, msi, apk, iso, mp3, mp4, mov, epub */
 export const DOWNLOADS =
   "(doc|xls|ppt)x?|pdf|csv|txt|zip|rar|7z|gz|dmg|exe|msi|apk|iso|mp[34]|mov|epub";
@@ -76,16 +74,20 @@ export const init = (script: Element | null): void => {
     let page: string | undefined;
     let url: string;
     let engaged = 0;
-    let last = Date.now();
-    let visible: unknown = !doc.hidden;
+    // When engaged time last started counting; 0 while the page is hidden or not focused.
+    let since = 0;
     let depth = 0;
     let mark = 0;
     let notFound: unknown;
 
-    const active = () => {
+    /**
+     * Engaged time is the time the page is visible and focused, input or not (as Plausible and
+     * GA4 count it). Called whenever visibility or focus may have changed, and when a view ends.
+     */
+    const tick = () => {
       const now = Date.now();
-      if (visible) engaged += Math.min(now - last, IDLE_MS);
-      last = now;
+      if (since) engaged += now - since;
+      since = !doc.hidden && doc.hasFocus() ? now : 0;
     };
     /** The deepest scroll depth of this pageview so far, in percent of the page height. */
     const deepest = () =>
@@ -98,7 +100,7 @@ export const init = (script: Element | null): void => {
       ));
     /** Ends the current pageview: one `engagement` event with the time and depth it got. */
     const end = (sd: number) => {
-      active();
+      tick();
       if (page && engaged) capture("engagement", { u: url, em: engaged, sd });
       engaged = 0;
     };
@@ -153,35 +155,25 @@ export const init = (script: Element | null): void => {
     // A fragment change fires popstate too, so this also catches hash routes (data-hash).
     on("popstate", pageview);
 
-    // Pointer events cover mouse, pen and touch.
-    on("pointerdown pointermove keydown", active, doc);
     on(
       "scroll",
       () => {
-        active();
         while ((MILESTONES[mark] as number) <= deepest())
           capture("scroll", { sd: MILESTONES[mark++] });
       },
       doc,
     );
+    // The window's own focus and blur (those of elements pass by too, and change nothing).
+    on("focus blur", tick);
     // The pageview ends when the tab is hidden or the page goes away (pagehide, then hidden).
-    // `unload` is the pagehide event: the page is going away, not only hidden.
+    // `unload` is the pagehide event: the page is going away, not only hidden. Time after it
+    // (in the back/forward cache) is not engaged.
     const leave = (unload?: Event) => {
       end(deepest());
-      visible = 0;
+      since = 0;
       hide(unload);
     };
-    on(
-      "visibilitychange",
-      () => {
-        if (doc.hidden) leave();
-        else {
-          visible = 1;
-          last = Date.now();
-        }
-      },
-      doc,
-    );
+    on("visibilitychange", () => (doc.hidden ? leave() : tick()), doc);
     on("pagehide", leave);
 
     const downloads = RegExp(`\\.(${[DOWNLOADS, ...words("downloads")].join("|")})$`, "i");
