@@ -149,6 +149,37 @@ describe("delivery", () => {
     expect(batch!.mode).toBe("cors");
   });
 
+  // Issue 12, item 6: flush took the batch out of storage, then the fetch call threw.
+  for (const beacon of [false, true])
+    it(`a fetch that throws when called keeps its batch${beacon ? ", and so does a throwing sendBeacon" : ""}`, async () => {
+      rx.page("/clean", html("<p>clean</p>"));
+      await page.addInitScript((b) => {
+        if (location.pathname !== "/d") return;
+        window.fetch = () => {
+          throw new TypeError("fetch blocked");
+        };
+        if (b)
+          navigator.sendBeacon = () => {
+            throw new TypeError("beacon blocked");
+          };
+      }, beacon);
+      await page.goto(`${rx.url}/d`);
+      for (const n of ["one", "two", "three"]) await track(page, n);
+      await sleep(300); // each flush calls the throwing fetch
+      expect(rx.batches).toHaveLength(0);
+      // The pagehide beacon takes the batch; when it throws too, the next page sends it.
+      await page.goto(`${rx.url}/${beacon ? "clean" : "other"}`);
+      await until(() => rx.names().includes("three"), 5000, "the kept events");
+      await sleep(300);
+      const from = (path: string) =>
+        rx
+          .events()
+          .filter((e) => new URL(e.u).pathname === path)
+          .map((e) => e.n);
+      expect(from("/d").sort()).toEqual(["engagement", "one", "pageview", "three", "two"]);
+      expect(new Set(ids()).size).toBe(ids().length);
+    });
+
   it("backs off after a 503: about 2 s, then about 4 s", async () => {
     rx.answers.push({ status: 503 }, { status: 503 });
     await fakeClock(page);

@@ -77,11 +77,14 @@ export const createOutbox = (site: string, url: string) => {
     const values = batch.map((k) => S[k]);
     const body = `{"s":${JSON.stringify(site)},"sv":"${SCRIPT_VERSION}","e":[${values}]}`;
     const beaconed = hide && navigator.sendBeacon(url, body);
+    // A sendBeacon or fetch that throws when called (a page's broken wrapper) sent nothing: the
+    // batch leaves storage only after the call, so it stays for the next try.
+    const sent = beaconed || fetch(url, { method: "POST", body, keepalive: true });
     // Taken out while in flight (a keepalive request outlives the page, so a reload must not send
     // them again), and put back if the collector did not take them.
     for (const k of batch) set(k);
     if (beaconed) return flush(hide);
-    fetch(url, { method: "POST", body, keepalive: true })
+    (sent as Promise<Response>)
       .catch(() => 0 as unknown as Response)
       .then(
         guard((r: Response) => {
