@@ -53,7 +53,7 @@ describe("pageviews", () => {
     const [e] = pageviews();
     expect(e).toMatchObject({ a: 1, l: "en-US" });
     expect(e!.i).toMatch(/^[0-9a-f]{32}$/);
-    expect(rx.batches[0]).toMatchObject({ site: "test.example", sv: "3" });
+    expect(rx.batches[0]).toMatchObject({ site: "test.example", sv: "4" });
   });
 
   it("counts SPA routes: pushState, replaceState that changes the path, popstate", async () => {

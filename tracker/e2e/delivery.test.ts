@@ -206,6 +206,33 @@ describe("delivery", () => {
     expect(await stored(page)).toBe(0);
   });
 
+  // Issue 12, item 11: the collector corrects event times for the client's clock skew.
+  it("every batch carries the client's clock c, taken again for each retry and beacon", async () => {
+    rx.answers.push({ status: 503 });
+    await fakeClock(page);
+    await page.goto(`${rx.url}/d`);
+    await page.clock.runFor(150);
+    await until(() => rx.batches.length === 1);
+    await failedTries(page, 1);
+    await page.clock.runFor(2500);
+    await until(() => rx.batches.length === 2);
+    await track(page, "last-words");
+    await page.goto(`${rx.url}/other`); // a beacon on pagehide
+    await until(() => rx.names().includes("last-words"));
+    const [first, retry] = rx.batches;
+    // A number (Playwright's paused clock, moved by a fractional backoff, can show fractions;
+    // a real Date.now() never does).
+    expect(rx.batches.map((b) => typeof b.c)).toEqual(["number", "number", "number"]);
+    expect(rx.batches.map((b) => b.sv)).toEqual(["4", "4", "4"]);
+    expect(rx.batches[2]!.mode).toBe("no-cors");
+    // The retry says when it was sent; the event keeps the time it was made.
+    expect(retry!.events[0]!.i).toBe(first!.events[0]!.i);
+    expect(retry!.events[0]!.t).toBe(first!.events[0]!.t);
+    expect(first!.c).toBeGreaterThanOrEqual(first!.events[0]!.t);
+    expect(retry!.c! - first!.c!).toBeGreaterThanOrEqual(1600); // backoff(1) is 1.6-2.4 s
+    expect(rx.batches[2]!.c).toBeGreaterThanOrEqual(retry!.c!);
+  });
+
   it("honours Retry-After on a 429", async () => {
     rx.answers.push({ status: 429, headers: { "Retry-After": "30" } });
     await fakeClock(page);

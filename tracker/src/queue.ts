@@ -75,7 +75,8 @@ export const createOutbox = (site: string, url: string) => {
     if (!batch[0] || (hide && !navigator.onLine)) return;
     if (!hide && now < +next!) return schedule(+next! - now);
     const values = batch.map((k) => S[k]);
-    const body = `{"s":${JSON.stringify(site)},"sv":"${SCRIPT_VERSION}","e":[${values}]}`;
+    // A WireBatch; `c` is this send's clock (`now`), taken anew by every retry and beacon.
+    const body = `{"s":${JSON.stringify(site)},"sv":"${SCRIPT_VERSION}","c":${now},"e":[${values}]}`;
     const beaconed = hide && navigator.sendBeacon(url, body);
     // A sendBeacon or fetch that throws when called (a page's broken wrapper) sent nothing: the
     // batch leaves storage only after the call, so it stays for the next try.
