@@ -201,6 +201,36 @@ describe("auto-capture", () => {
     expect(engagement!.em).toBeLessThan(10_000);
   });
 
+  // Issue 12, item 8: a view without scrolling reported sd 0, even with all of it in view.
+  it("scroll depth of a view without scrolling is the depth in view when it ends", async () => {
+    rx.page("/app", html('<style>body{margin:0}</style><div id=v style="height:4000px">v</div>'));
+    await page.setViewportSize({ width: 800, height: 1000 });
+    const now = Date.now();
+    await page.clock.install({ time: now });
+    await page.clock.pauseAt(now + 1000);
+    await page.goto(`${rx.url}/app`);
+    await page.clock.runFor(1000);
+    // A router: the new URL first, then the new view (short, so all of it is in view).
+    await page.evaluate(() => {
+      history.pushState({}, "", "/short");
+      document.getElementById("v")!.style.height = "300px";
+    });
+    await page.clock.runFor(1000);
+    await page.evaluate(() => history.pushState({}, "", "/end"));
+    await page.clock.runFor(150);
+    await until(() => rx.names().filter((n) => n === "engagement").length === 2);
+    expect(
+      rx
+        .events()
+        .filter((e) => e.n === "engagement")
+        .map((e) => [new URL(e.u).pathname, e.sd]),
+    ).toEqual([
+      ["/app", 25], // 1000 of 4000 px in view
+      ["/short", 100],
+    ]);
+    expect(rx.names()).not.toContain("scroll");
+  });
+
   // Issue 12, item 9: 17 s without input gave em=15000, while the README promised input only.
   it("engaged time is the time the page is visible and focused, with or without input", async () => {
     rx.page("/e", html("<p>e</p>"));

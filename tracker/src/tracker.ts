@@ -70,13 +70,13 @@ export const init = (script: Element | null): void => {
     const capture = (n: string, extra?: Partial<WireEvent>) =>
       exclude.includes(n) || send(n, extra);
 
-    // The current pageview: its path key, URL, engaged ms, scroll depth and next milestone.
+    // The current pageview: its path key, URL, engaged ms, lowest pixel seen and next milestone.
     let page: string | undefined;
     let url: string;
     let engaged = 0;
     // When engaged time last started counting; 0 while the page is hidden or not focused.
     let since = 0;
-    let depth = 0;
+    let seen = 0;
     let mark = 0;
     let notFound: unknown;
 
@@ -89,19 +89,22 @@ export const init = (script: Element | null): void => {
       if (since) engaged += now - since;
       since = !doc.hidden && doc.hasFocus() ? now : 0;
     };
-    /** The deepest scroll depth of this pageview so far, in percent of the page height. */
-    const deepest = () =>
-      (depth = Math.max(
-        depth,
-        Math.min(
-          100,
-          Math.round(((scrollY + innerHeight) / doc.documentElement.scrollHeight) * 100),
-        ),
-      ));
-    /** Ends the current pageview: one `engagement` event with the time and depth it got. */
-    const end = (sd: number) => {
+    /**
+     * Looks at what is in view now, and returns the scroll depth of this pageview: the lowest
+     * pixel seen, in percent of the page's height now (so a page that grows while it loads does
+     * not inflate an early look).
+     */
+    const deepest = () => {
+      seen = Math.max(seen, scrollY + innerHeight);
+      return Math.min(100, Math.round((seen / doc.documentElement.scrollHeight) * 100));
+    };
+    /**
+     * Ends the current pageview: one `engagement` event with the time and depth it got. The
+     * depth is looked at here too, so a view that never scrolled reports what was in view.
+     */
+    const end = () => {
       tick();
-      if (page && engaged) capture("engagement", { u: url, em: engaged, sd });
+      if (page && engaged) capture("engagement", { u: url, em: engaged, sd: deepest() });
       engaged = 0;
     };
     const pageview = () => {
@@ -109,10 +112,12 @@ export const init = (script: Element | null): void => {
       // The page is the URL without its fragment, unless hash routing makes it part of the path.
       const key = hashMode ? href : href.split("#")[0];
       if (key !== page) {
-        end(depth);
+        end();
         page = key;
         url = href;
-        depth = mark = 0;
+        // Not looked at yet: at pushState a router may still show the last view, scrolled to the
+        // link that led here. The first scroll or the end of the view looks.
+        seen = mark = 0;
         capture("pageview");
         if (notFound || doc.querySelector('meta[name="sightline:404"]')) {
           notFound = 0;
@@ -151,6 +156,8 @@ export const init = (script: Element | null): void => {
       },
     } as Record<string, Handler>);
     pageview();
+    // The first view starts with what is in view (the page may have been restored scrolled).
+    deepest();
     watchHistory(guard(pageview));
     // A fragment change fires popstate too, so this also catches hash routes (data-hash).
     on("popstate", pageview);
@@ -169,7 +176,7 @@ export const init = (script: Element | null): void => {
     // `unload` is the pagehide event: the page is going away, not only hidden. Time after it
     // (in the back/forward cache) is not engaged.
     const leave = (unload?: Event) => {
-      end(deepest());
+      end();
       since = 0;
       hide(unload);
     };
