@@ -2,7 +2,8 @@
  * Sent as `sv` so the collector knows which tracker produced a batch. 3: new fingerprint ids.
  * 4: batches carry the client's clock (`c`); `em` is the time the page was visible and focused
  * (before, up to 15 s after each input or the start of the view); `sd` of `engagement` counts
- * what was in view when the view ended (before, only what scroll events saw).
+ * what was in view when the view ended (before, only what scroll events saw); no `x` under GPC
+ * or DNT.
  */
 export const SCRIPT_VERSION = "4";
 

@@ -6,7 +6,7 @@ import { fingerprint, type Nav, sessionId } from "./identity.ts";
 import { randomId } from "./ids.ts";
 import { EMAIL, flatProps, NAME, revenue, type WireEvent } from "./payload.ts";
 import { createOutbox } from "./queue.ts";
-import { openStore, S, set } from "./store.ts";
+import { L, openStore, S, set } from "./store.ts";
 
 export const MILESTONES = [25, 50, 75, 90, 100];
 /** pdf, doc(x), xls(x), ppt(x), csv, txt, zip, rar, 7z, gz, dmg, exe, msi, apk, iso, mp3, mp4, mov, epub */
@@ -27,26 +27,28 @@ export const init = (script: Element | null): void => {
     // A second copy of the script finds the first one's `sightline()` and stands down (checked
     // here, after prerendering, when the first copy has started).
     if ((window as { sightline?: { l?: 1 } }).sightline?.l) return;
-    openStore();
+    // Global Privacy Control or Do Not Track (mode ""): no id from the browser (the collector
+    // assigns one), no session id, and nothing in storage but the opt-out choice.
+    const mode =
+      (nav as Nav).globalPrivacyControl || nav.doNotTrack === "1"
+        ? ""
+        : attr("identity") || "fingerprint";
+    openStore(!mode);
     const [add, hide] = createOutbox(c.site, `${c.base}e`);
     const exclude = attr("exclude") || "";
     const hashMode = attr("hash") != null ? 1 : undefined;
     /** The words of a list attribute ("ics, ipynb"). */
     const words = (name: string) => (attr(name) || "").match(/\w+/g) || [];
     let debug: unknown = attr("debug") != null;
-    // Global Privacy Control or Do Not Track: no id from the browser, the collector assigns one.
-    const mode =
-      (nav as Nav).globalPrivacyControl || nav.doNotTrack === "1"
-        ? ""
-        : attr("identity") || "fingerprint";
-    // Only the storage mode keeps a visitor id; switching away (or sending GPC) deletes it.
+    // Only the storage mode keeps a visitor id; switching away (or sending GPC) deletes it, from
+    // localStorage itself under GPC or DNT.
     const visitor =
       mode === "storage"
         ? S.sl_v || randomId()
         : mode === "fingerprint"
           ? fingerprint(nav)
           : undefined;
-    set("sl_v", mode === "storage" && visitor);
+    set("sl_v", mode === "storage" && visitor, L);
     const warn = (what: string, value: unknown) =>
       debug && console.warn(`sightline: refused ${what}`, value);
 
@@ -60,7 +62,7 @@ export const init = (script: Element | null): void => {
         r: doc.referrer,
         l: nav.language,
         v: visitor,
-        x: sessionId(t),
+        x: mode ? sessionId(t) : undefined,
         w: S.sl_u,
         h: hashMode,
         a: automated as 1 | undefined,
@@ -141,11 +143,14 @@ export const init = (script: Element | null): void => {
       reset() {
         set("sl_u");
       },
+      // The choice goes to localStorage itself too, also while S is memory (GPC, DNT, full).
       optout() {
         set("sl_o", 1);
+        set("sl_o", 1, L);
       },
       optin() {
         set("sl_o");
+        set("sl_o", 0, L);
       },
       config(key, value) {
         if (key === "debug") debug = value;
