@@ -180,6 +180,54 @@ describe("delivery", () => {
       expect(new Set(ids()).size).toBe(ids().length);
     });
 
+  // Issue 12, item 7: with the 5-character probe fitting and nothing else, every event was lost.
+  it("with localStorage nearly full, events are still sent, and kept in memory for retries", async () => {
+    rx.page("/fill", html("<p>fill</p>", ""));
+    await page.goto(`${rx.url}/fill`);
+    const fill = () =>
+      page.evaluate(() =>
+        Object.keys(localStorage)
+          .filter((k) => k.startsWith("fill"))
+          .map((k) => localStorage[k].length)
+          .reduce((a, b) => a + b, 0),
+      );
+    await page.evaluate(() => {
+      // An event an earlier page stored and could not send.
+      const e = { i: "0123456789abcdef0123456789abcdef", n: "earlier", t: Date.now(), u: "/" };
+      localStorage[`sl_q${e.t}${e.i}`] = JSON.stringify(e);
+      // Fill to the last character, then free 100: the tracker's probe and its session fit.
+      let size = 2 ** 20;
+      for (let n = 0; size; )
+        try {
+          localStorage[`fill${n}`] = "x".repeat(size);
+          n++;
+        } catch {
+          size >>= 1;
+        }
+      localStorage.fill0 = localStorage.fill0.slice(100);
+    });
+    const filled = await fill();
+    rx.answers.push({ status: 503 });
+    await fakeClock(page);
+    await page.goto(`${rx.url}/d`);
+    for (let i = 0; i < 6; i++) await track(page, `e${i}`);
+    await page.clock.runFor(150);
+    await until(() => rx.batches.length === 1);
+    await sleep(200); // the page takes the 503 and keeps the batch for a retry
+    await page.clock.runFor(2500);
+    await until(() => rx.events().length === 8, 5000, "8 events");
+    // The refused batch came back from memory.
+    const [refused] = rx.batches;
+    expect(refused!.status).toBe(503);
+    expect(ids()).toContain(refused!.events[0]!.i);
+    expect(rx.names()).toEqual(["earlier", "pageview", "e0", "e1", "e2", "e3", "e4", "e5"]);
+    const sessions = rx.events().flatMap((e) => (e.n === "earlier" ? [] : [e.x]));
+    expect(new Set(sessions).size).toBe(1);
+    // The stored queue moved to memory: sent from this page, and by no other.
+    expect(await stored(page)).toBe(0);
+    expect(await fill()).toBe(filled); // the site's own data is untouched
+  });
+
   it("backs off after a 503: about 2 s, then about 4 s", async () => {
     rx.answers.push({ status: 503 }, { status: 503 });
     await fakeClock(page);

@@ -60,7 +60,8 @@ export const createOutbox = (site: string, url: string) => {
   };
 
   const flush: (hide?: unknown) => void = guard((hide?: unknown) => {
-    if (!leader) return;
+    // A page that went on in memory (storage full) sends its own queue, lock or not.
+    if (shared && !leader) return;
     const now = Date.now();
     // Next try time and failed tries, stored so a reload keeps honouring the backoff.
     const [next, tries = 0] = (S.sl_b || "").split("-");
