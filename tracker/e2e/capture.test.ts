@@ -53,7 +53,7 @@ describe("pageviews", () => {
     const [e] = pageviews();
     expect(e).toMatchObject({ a: 1, l: "en-US" });
     expect(e!.i).toMatch(/^[0-9a-f]{32}$/);
-    expect(rx.batches[0]).toMatchObject({ site: "test.example", sv: "3" });
+    expect(rx.batches[0]).toMatchObject({ site: "test.example", sv: "4" });
   });
 
   it("counts SPA routes: pushState, replaceState that changes the path, popstate", async () => {
@@ -199,6 +199,81 @@ describe("auto-capture", () => {
     expect(engagement!.sd).toBe(100);
     expect(engagement!.em).toBeGreaterThan(900);
     expect(engagement!.em).toBeLessThan(10_000);
+  });
+
+  // Issue 12, item 8: a view without scrolling reported sd 0, even with all of it in view.
+  it("scroll depth of a view without scrolling is the depth in view when it ends", async () => {
+    rx.page("/app", html('<style>body{margin:0}</style><div id=v style="height:4000px">v</div>'));
+    await page.setViewportSize({ width: 800, height: 1000 });
+    const now = Date.now();
+    await page.clock.install({ time: now });
+    await page.clock.pauseAt(now + 1000);
+    await page.goto(`${rx.url}/app`);
+    await page.clock.runFor(1000);
+    // A router: the new URL first, then the new view (short, so all of it is in view).
+    await page.evaluate(() => {
+      history.pushState({}, "", "/short");
+      document.getElementById("v")!.style.height = "300px";
+    });
+    await page.clock.runFor(1000);
+    await page.evaluate(() => history.pushState({}, "", "/end"));
+    await page.clock.runFor(150);
+    await until(() => rx.names().filter((n) => n === "engagement").length === 2);
+    expect(
+      rx
+        .events()
+        .filter((e) => e.n === "engagement")
+        .map((e) => [new URL(e.u).pathname, e.sd]),
+    ).toEqual([
+      ["/app", 25], // 1000 of 4000 px in view
+      ["/short", 100],
+    ]);
+    expect(rx.names()).not.toContain("scroll");
+  });
+
+  // Issue 12, item 9: 17 s without input gave em=15000, while the README promised input only.
+  it("engaged time is the time the page is visible and focused, with or without input", async () => {
+    rx.page("/e", html("<p>e</p>"));
+    const now = Date.now();
+    await page.clock.install({ time: now });
+    await page.clock.pauseAt(now + 1000);
+    const setHidden = (hidden: boolean) =>
+      page.evaluate((h) => {
+        Object.defineProperty(document, "hidden", { value: h, configurable: true });
+        document.dispatchEvent(new Event("visibilitychange"));
+      }, hidden);
+    const setFocus = (focus: boolean) =>
+      page.evaluate((f) => {
+        // Another app takes the focus: Chromium then answers hasFocus() false and fires blur.
+        if (f) delete (document as { hasFocus?: unknown }).hasFocus;
+        else document.hasFocus = () => false;
+        dispatchEvent(new FocusEvent(f ? "focus" : "blur"));
+      }, focus);
+    await page.goto(`${rx.url}/e`);
+    await page.clock.runFor(17_000); // no input at all
+    await page.evaluate(() => history.pushState({}, "", "/e2"));
+    await page.clock.runFor(2000);
+    await setFocus(false);
+    await page.clock.runFor(5000); // not counted: another window has the focus
+    await setFocus(true);
+    await page.clock.runFor(1000);
+    await setHidden(true); // ends the view: 3 s engaged
+    await page.clock.runFor(4000); // not counted: hidden
+    await setHidden(false);
+    await page.clock.runFor(500);
+    await page.evaluate(() => history.pushState({}, "", "/e3"));
+    await page.clock.runFor(150);
+    await until(() => rx.names().filter((n) => n === "engagement").length === 3);
+    expect(
+      rx
+        .events()
+        .filter((e) => e.n === "engagement")
+        .map((e) => [new URL(e.u).pathname, e.em]),
+    ).toEqual([
+      ["/e", 17_000],
+      ["/e2", 3000],
+      ["/e2", 500],
+    ]);
   });
 
   it("sends engaged time when the tab is hidden, and data-exclude switches parts off", async () => {

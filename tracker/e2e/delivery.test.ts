@@ -149,6 +149,85 @@ describe("delivery", () => {
     expect(batch!.mode).toBe("cors");
   });
 
+  // Issue 12, item 6: flush took the batch out of storage, then the fetch call threw.
+  for (const beacon of [false, true])
+    it(`a fetch that throws when called keeps its batch${beacon ? ", and so does a throwing sendBeacon" : ""}`, async () => {
+      rx.page("/clean", html("<p>clean</p>"));
+      await page.addInitScript((b) => {
+        if (location.pathname !== "/d") return;
+        window.fetch = () => {
+          throw new TypeError("fetch blocked");
+        };
+        if (b)
+          navigator.sendBeacon = () => {
+            throw new TypeError("beacon blocked");
+          };
+      }, beacon);
+      await page.goto(`${rx.url}/d`);
+      for (const n of ["one", "two", "three"]) await track(page, n);
+      await sleep(300); // each flush calls the throwing fetch
+      expect(rx.batches).toHaveLength(0);
+      // The pagehide beacon takes the batch; when it throws too, the next page sends it.
+      await page.goto(`${rx.url}/${beacon ? "clean" : "other"}`);
+      await until(() => rx.names().includes("three"), 5000, "the kept events");
+      await sleep(300);
+      const from = (path: string) =>
+        rx
+          .events()
+          .filter((e) => new URL(e.u).pathname === path)
+          .map((e) => e.n);
+      expect(from("/d").sort()).toEqual(["engagement", "one", "pageview", "three", "two"]);
+      expect(new Set(ids()).size).toBe(ids().length);
+    });
+
+  // Issue 12, item 7: with the 5-character probe fitting and nothing else, every event was lost.
+  it("with localStorage nearly full, events are still sent, and kept in memory for retries", async () => {
+    rx.page("/fill", html("<p>fill</p>", ""));
+    await page.goto(`${rx.url}/fill`);
+    const fill = () =>
+      page.evaluate(() =>
+        Object.keys(localStorage)
+          .filter((k) => k.startsWith("fill"))
+          .map((k) => localStorage[k].length)
+          .reduce((a, b) => a + b, 0),
+      );
+    await page.evaluate(() => {
+      // An event an earlier page stored and could not send.
+      const e = { i: "0123456789abcdef0123456789abcdef", n: "earlier", t: Date.now(), u: "/" };
+      localStorage[`sl_q${e.t}${e.i}`] = JSON.stringify(e);
+      // Fill to the last character, then free 100: the tracker's probe and its session fit.
+      let size = 2 ** 20;
+      for (let n = 0; size; )
+        try {
+          localStorage[`fill${n}`] = "x".repeat(size);
+          n++;
+        } catch {
+          size >>= 1;
+        }
+      localStorage.fill0 = localStorage.fill0.slice(100);
+    });
+    const filled = await fill();
+    rx.answers.push({ status: 503 });
+    await fakeClock(page);
+    await page.goto(`${rx.url}/d`);
+    for (let i = 0; i < 6; i++) await track(page, `e${i}`);
+    await page.clock.runFor(150);
+    await until(() => rx.batches.length === 1);
+    await sleep(200); // the page takes the 503 and keeps the batch for a retry
+    await page.clock.runFor(2500);
+    await until(() => rx.events().length === 8, 5000, "8 events");
+    // The refused batch came back from memory.
+    const [refused] = rx.batches;
+    expect(refused!.status).toBe(503);
+    expect(ids()).toContain(refused!.events[0]!.i);
+    expect(rx.names()).toEqual(["earlier", "pageview", "e0", "e1", "e2", "e3", "e4", "e5"]);
+    const sessions = rx.events().flatMap((e) => (e.n === "earlier" ? [] : [e.x]));
+    expect(new Set(sessions).size).toBe(1);
+    // The stored queue moved to memory: sent from this page, and by no other.
+    expect(await stored(page)).toBe(0);
+    expect(await fill()).toBe(filled); // the site's own data is untouched
+  });
+
   it("backs off after a 503: about 2 s, then about 4 s", async () => {
     rx.answers.push({ status: 503 }, { status: 503 });
     await fakeClock(page);
@@ -173,6 +252,33 @@ describe("delivery", () => {
     expect(rx.batches[2]!.events[0]!.t).toBe(rx.batches[0]!.events[0]!.t);
     await sleep(200);
     expect(await stored(page)).toBe(0);
+  });
+
+  // Issue 12, item 11: the collector corrects event times for the client's clock skew.
+  it("every batch carries the client's clock c, taken again for each retry and beacon", async () => {
+    rx.answers.push({ status: 503 });
+    await fakeClock(page);
+    await page.goto(`${rx.url}/d`);
+    await page.clock.runFor(150);
+    await until(() => rx.batches.length === 1);
+    await failedTries(page, 1);
+    await page.clock.runFor(2500);
+    await until(() => rx.batches.length === 2);
+    await track(page, "last-words");
+    await page.goto(`${rx.url}/other`); // a beacon on pagehide
+    await until(() => rx.names().includes("last-words"));
+    const [first, retry] = rx.batches;
+    // A number (Playwright's paused clock, moved by a fractional backoff, can show fractions;
+    // a real Date.now() never does).
+    expect(rx.batches.map((b) => typeof b.c)).toEqual(["number", "number", "number"]);
+    expect(rx.batches.map((b) => b.sv)).toEqual(["4", "4", "4"]);
+    expect(rx.batches[2]!.mode).toBe("no-cors");
+    // The retry says when it was sent; the event keeps the time it was made.
+    expect(retry!.events[0]!.i).toBe(first!.events[0]!.i);
+    expect(retry!.events[0]!.t).toBe(first!.events[0]!.t);
+    expect(first!.c).toBeGreaterThanOrEqual(first!.events[0]!.t);
+    expect(retry!.c! - first!.c!).toBeGreaterThanOrEqual(1600); // backoff(1) is 1.6-2.4 s
+    expect(rx.batches[2]!.c).toBeGreaterThanOrEqual(retry!.c!);
   });
 
   it("honours Retry-After on a 429", async () => {

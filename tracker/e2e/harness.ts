@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { BrowserContext, BrowserContextOptions } from "playwright-core";
-import type { WireEvent } from "../src/payload.ts";
+import type { WireBatch, WireEvent } from "../src/payload.ts";
 import { DESKTOP_CHROME } from "./chromium.ts";
 
 const DIST = new URL("../dist/", import.meta.url);
@@ -21,6 +21,8 @@ export interface Received {
   at: number;
   site: string;
   sv: string;
+  /** The client's clock when the request was built (epoch ms), for the collector's skew fix. */
+  c: number;
   events: WireEvent[];
   /** Status the receiver answered. */
   status: number;
@@ -78,11 +80,12 @@ export async function startReceiver(): Promise<Receiver> {
       const answer = answers.shift() ?? { status: 204 };
       if (process.env.RX_DEBUG)
         console.log(req.headers["sec-fetch-mode"], body.replace(/"(v|x|l|r|t)":[^,]*,/g, ""));
-      const batch = JSON.parse(body) as { s: string; sv: string; e: WireEvent[] };
+      const batch = JSON.parse(body) as WireBatch;
       batches.push({
         at: Date.now(),
         site: batch.s,
         sv: batch.sv,
+        c: batch.c,
         events: batch.e,
         status: answer.status,
         mode: String(req.headers["sec-fetch-mode"]),

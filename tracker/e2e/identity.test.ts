@@ -130,6 +130,49 @@ describe("identity", () => {
     expect(await visitorOf(page)).toBe("");
   });
 
+  // Issue 12, item 10: under GPC or DNT the tracker still stored a session (sl_s) and sent x.
+  for (const signal of ["GPC", "DNT"])
+    it(`under ${signal} nothing but the opt-out choice is stored, and no session id is sent`, async () => {
+      const page = await open();
+      await page.addInitScript((gpc) => {
+        if (gpc)
+          Object.defineProperty(Navigator.prototype, "globalPrivacyControl", { get: () => true });
+        else Object.defineProperty(Navigator.prototype, "doNotTrack", { get: () => "1" });
+      }, signal === "GPC");
+      const stored = () =>
+        page.evaluate(() =>
+          Object.keys(localStorage)
+            .filter((k) => k.startsWith("sl_"))
+            .sort(),
+        );
+      rx.answers.push({ status: 503 }); // so the queue holds the first batch for a while
+      const now = Date.now();
+      await page.clock.install({ time: now });
+      await page.clock.pauseAt(now + 1000);
+      await page.goto(`${rx.url}/p`);
+      await sightline(page, "identify", "u1");
+      await sightline(page, "track", "one");
+      await page.clock.runFor(150);
+      await until(() => rx.batches.length === 1);
+      await sleep(200); // the page takes the 503 and keeps the batch for a retry
+      expect(await stored()).toEqual([]);
+      await page.clock.runFor(2500);
+      await until(() => rx.names().includes("one"));
+      expect(await stored()).toEqual([]);
+      expect(rx.events().map((e) => [e.n, e.x, e.v])).toEqual([
+        ["pageview", undefined, undefined],
+        ["one", undefined, undefined],
+      ]);
+      await sightline(page, "optout");
+      expect(await stored()).toEqual(["sl_o"]);
+      await page.reload(); // the choice holds on the next load
+      await page.clock.runFor(1000);
+      await sleep(300);
+      expect(rx.names()).toEqual(["pageview", "one"]);
+      await sightline(page, "optin");
+      expect(await stored()).toEqual([]);
+    });
+
   it("cookieless mode sends no visitor id; storage mode keeps a random one in localStorage", async () => {
     rx.page("/c", html("x", snippet('data-identity="cookieless"')));
     rx.page("/s", html("x", snippet('data-identity="storage"')));

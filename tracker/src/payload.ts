@@ -1,5 +1,11 @@
-/** Sent as `sv` so the collector knows which tracker produced a batch. 3: new fingerprint ids. */
-export const SCRIPT_VERSION = "3";
+/**
+ * Sent as `sv` so the collector knows which tracker produced a batch. 3: new fingerprint ids.
+ * 4: batches carry the client's clock (`c`); `em` is the time the page was visible and focused
+ * (before, up to 15 s after each input or the start of the view); `sd` of `engagement` counts
+ * what was in view when the view ended (before, only what scroll events saw); no `x` under GPC
+ * or DNT.
+ */
+export const SCRIPT_VERSION = "4";
 
 export type Props = Record<string, string | number | boolean>;
 
@@ -20,6 +26,17 @@ export interface WireEvent {
   em?: number;
   sd?: number;
   p?: Props | undefined;
+}
+
+/**
+ * One request body. `c` is the client's clock when the request was built (each retry and beacon
+ * builds its own), so the collector can correct the events' `t` for the client's clock skew.
+ */
+export interface WireBatch {
+  s: string;
+  sv: string;
+  c: number;
+  e: WireEvent[];
 }
 
 /** Event names the collector accepts. */

@@ -60,7 +60,8 @@ export const createOutbox = (site: string, url: string) => {
   };
 
   const flush: (hide?: unknown) => void = guard((hide?: unknown) => {
-    if (!leader) return;
+    // A page that went on in memory (storage full) sends its own queue, lock or not.
+    if (shared && !leader) return;
     const now = Date.now();
     // Next try time and failed tries, stored so a reload keeps honouring the backoff.
     const [next, tries = 0] = (S.sl_b || "").split("-");
@@ -75,13 +76,17 @@ export const createOutbox = (site: string, url: string) => {
     if (!batch[0] || (hide && !navigator.onLine)) return;
     if (!hide && now < +next!) return schedule(+next! - now);
     const values = batch.map((k) => S[k]);
-    const body = `{"s":${JSON.stringify(site)},"sv":"${SCRIPT_VERSION}","e":[${values}]}`;
+    // A WireBatch; `c` is this send's clock (`now`), taken anew by every retry and beacon.
+    const body = `{"s":${JSON.stringify(site)},"sv":"${SCRIPT_VERSION}","c":${now},"e":[${values}]}`;
     const beaconed = hide && navigator.sendBeacon(url, body);
+    // A sendBeacon or fetch that throws when called (a page's broken wrapper) sent nothing: the
+    // batch leaves storage only after the call, so it stays for the next try.
+    const sent = beaconed || fetch(url, { method: "POST", body, keepalive: true });
     // Taken out while in flight (a keepalive request outlives the page, so a reload must not send
     // them again), and put back if the collector did not take them.
     for (const k of batch) set(k);
     if (beaconed) return flush(hide);
-    fetch(url, { method: "POST", body, keepalive: true })
+    (sent as Promise<Response>)
       .catch(() => 0 as unknown as Response)
       .then(
         guard((r: Response) => {

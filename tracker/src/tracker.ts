@@ -6,11 +6,9 @@ import { fingerprint, type Nav, sessionId } from "./identity.ts";
 import { randomId } from "./ids.ts";
 import { EMAIL, flatProps, NAME, revenue, type WireEvent } from "./payload.ts";
 import { createOutbox } from "./queue.ts";
-import { openStore, S, set } from "./store.ts";
+import { L, openStore, S, set } from "./store.ts";
 
 export const MILESTONES = [25, 50, 75, 90, 100];
-/** Engaged time keeps counting for this long after each input (pointer, key, scroll). */
-export const IDLE_MS = 15e3;
 /** pdf, doc(x), xls(x), ppt(x), csv, txt, zip, rar, 7z, gz, dmg, exe, msi, apk, iso, mp3, mp4, mov, epub */
 export const DOWNLOADS =
   "(doc|xls|ppt)x?|pdf|csv|txt|zip|rar|7z|gz|dmg|exe|msi|apk|iso|mp[34]|mov|epub";
@@ -29,26 +27,28 @@ export const init = (script: Element | null): void => {
     // A second copy of the script finds the first one's `sightline()` and stands down (checked
     // here, after prerendering, when the first copy has started).
     if ((window as { sightline?: { l?: 1 } }).sightline?.l) return;
-    openStore();
+    // Global Privacy Control or Do Not Track (mode ""): no id from the browser (the collector
+    // assigns one), no session id, and nothing in storage but the opt-out choice.
+    const mode =
+      (nav as Nav).globalPrivacyControl || nav.doNotTrack === "1"
+        ? ""
+        : attr("identity") || "fingerprint";
+    openStore(!mode);
     const [add, hide] = createOutbox(c.site, `${c.base}e`);
     const exclude = attr("exclude") || "";
     const hashMode = attr("hash") != null ? 1 : undefined;
     /** The words of a list attribute ("ics, ipynb"). */
     const words = (name: string) => (attr(name) || "").match(/\w+/g) || [];
     let debug: unknown = attr("debug") != null;
-    // Global Privacy Control or Do Not Track: no id from the browser, the collector assigns one.
-    const mode =
-      (nav as Nav).globalPrivacyControl || nav.doNotTrack === "1"
-        ? ""
-        : attr("identity") || "fingerprint";
-    // Only the storage mode keeps a visitor id; switching away (or sending GPC) deletes it.
+    // Only the storage mode keeps a visitor id; switching away (or sending GPC) deletes it, from
+    // localStorage itself under GPC or DNT.
     const visitor =
       mode === "storage"
         ? S.sl_v || randomId()
         : mode === "fingerprint"
           ? fingerprint(nav)
           : undefined;
-    set("sl_v", mode === "storage" && visitor);
+    set("sl_v", mode === "storage" && visitor, L);
     const warn = (what: string, value: unknown) =>
       debug && console.warn(`sightline: refused ${what}`, value);
 
@@ -62,7 +62,7 @@ export const init = (script: Element | null): void => {
         r: doc.referrer,
         l: nav.language,
         v: visitor,
-        x: sessionId(t),
+        x: mode ? sessionId(t) : undefined,
         w: S.sl_u,
         h: hashMode,
         a: automated as 1 | undefined,
@@ -72,34 +72,41 @@ export const init = (script: Element | null): void => {
     const capture = (n: string, extra?: Partial<WireEvent>) =>
       exclude.includes(n) || send(n, extra);
 
-    // The current pageview: its path key, URL, engaged ms, scroll depth and next milestone.
+    // The current pageview: its path key, URL, engaged ms, lowest pixel seen and next milestone.
     let page: string | undefined;
     let url: string;
     let engaged = 0;
-    let last = Date.now();
-    let visible: unknown = !doc.hidden;
-    let depth = 0;
+    // When engaged time last started counting; 0 while the page is hidden or not focused.
+    let since = 0;
+    let seen = 0;
     let mark = 0;
     let notFound: unknown;
 
-    const active = () => {
+    /**
+     * Engaged time is the time the page is visible and focused, input or not (as Plausible and
+     * GA4 count it). Called whenever visibility or focus may have changed, and when a view ends.
+     */
+    const tick = () => {
       const now = Date.now();
-      if (visible) engaged += Math.min(now - last, IDLE_MS);
-      last = now;
+      if (since) engaged += now - since;
+      since = !doc.hidden && doc.hasFocus() ? now : 0;
     };
-    /** The deepest scroll depth of this pageview so far, in percent of the page height. */
-    const deepest = () =>
-      (depth = Math.max(
-        depth,
-        Math.min(
-          100,
-          Math.round(((scrollY + innerHeight) / doc.documentElement.scrollHeight) * 100),
-        ),
-      ));
-    /** Ends the current pageview: one `engagement` event with the time and depth it got. */
-    const end = (sd: number) => {
-      active();
-      if (page && engaged) capture("engagement", { u: url, em: engaged, sd });
+    /**
+     * Looks at what is in view now, and returns the scroll depth of this pageview: the lowest
+     * pixel seen, in percent of the page's height now (so a page that grows while it loads does
+     * not inflate an early look).
+     */
+    const deepest = () => {
+      seen = Math.max(seen, scrollY + innerHeight);
+      return Math.min(100, Math.round((seen / doc.documentElement.scrollHeight) * 100));
+    };
+    /**
+     * Ends the current pageview: one `engagement` event with the time and depth it got. The
+     * depth is looked at here too, so a view that never scrolled reports what was in view.
+     */
+    const end = () => {
+      tick();
+      if (page && engaged) capture("engagement", { u: url, em: engaged, sd: deepest() });
       engaged = 0;
     };
     const pageview = () => {
@@ -107,10 +114,12 @@ export const init = (script: Element | null): void => {
       // The page is the URL without its fragment, unless hash routing makes it part of the path.
       const key = hashMode ? href : href.split("#")[0];
       if (key !== page) {
-        end(depth);
+        end();
         page = key;
         url = href;
-        depth = mark = 0;
+        // Not looked at yet: at pushState a router may still show the last view, scrolled to the
+        // link that led here. The first scroll or the end of the view looks.
+        seen = mark = 0;
         capture("pageview");
         if (notFound || doc.querySelector('meta[name="sightline:404"]')) {
           notFound = 0;
@@ -134,11 +143,14 @@ export const init = (script: Element | null): void => {
       reset() {
         set("sl_u");
       },
+      // The choice goes to localStorage itself too, also while S is memory (GPC, DNT, full).
       optout() {
         set("sl_o", 1);
+        set("sl_o", 1, L);
       },
       optin() {
         set("sl_o");
+        set("sl_o", 0, L);
       },
       config(key, value) {
         if (key === "debug") debug = value;
@@ -149,39 +161,31 @@ export const init = (script: Element | null): void => {
       },
     } as Record<string, Handler>);
     pageview();
+    // The first view starts with what is in view (the page may have been restored scrolled).
+    deepest();
     watchHistory(guard(pageview));
     // A fragment change fires popstate too, so this also catches hash routes (data-hash).
     on("popstate", pageview);
 
-    // Pointer events cover mouse, pen and touch.
-    on("pointerdown pointermove keydown", active, doc);
     on(
       "scroll",
       () => {
-        active();
         while ((MILESTONES[mark] as number) <= deepest())
           capture("scroll", { sd: MILESTONES[mark++] });
       },
       doc,
     );
+    // The window's own focus and blur (those of elements pass by too, and change nothing).
+    on("focus blur", tick);
     // The pageview ends when the tab is hidden or the page goes away (pagehide, then hidden).
-    // `unload` is the pagehide event: the page is going away, not only hidden.
+    // `unload` is the pagehide event: the page is going away, not only hidden. Time after it
+    // (in the back/forward cache) is not engaged.
     const leave = (unload?: Event) => {
-      end(deepest());
-      visible = 0;
+      end();
+      since = 0;
       hide(unload);
     };
-    on(
-      "visibilitychange",
-      () => {
-        if (doc.hidden) leave();
-        else {
-          visible = 1;
-          last = Date.now();
-        }
-      },
-      doc,
-    );
+    on("visibilitychange", () => (doc.hidden ? leave() : tick()), doc);
     on("pagehide", leave);
 
     const downloads = RegExp(`\\.(${[DOWNLOADS, ...words("downloads")].join("|")})$`, "i");
