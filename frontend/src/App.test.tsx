@@ -57,7 +57,7 @@ describe("App", () => {
     });
     fireEvent.submit(container.querySelector("form") as HTMLFormElement);
 
-    expect(await screen.findByText(/No sites yet/)).toBeTruthy();
+    expect(await screen.findByRole("heading", { name: "Add your first site" })).toBeTruthy();
     expect(await screen.findByText(me.email)).toBeTruthy();
     expect(getToken()).toBe("jwt-new");
     expect(window.location.search).toBe("");

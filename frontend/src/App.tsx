@@ -3,10 +3,10 @@ import { useEffect, useSyncExternalStore } from "react";
 import { getToken, subscribeToken } from "./api/token.ts";
 import { LoginPage } from "./auth/LoginPage.tsx";
 import { removeSetupParam } from "./auth/setupParam.ts";
-import { DashboardPage } from "./dashboard/DashboardPage.tsx";
+import { SignedIn } from "./layout/SignedIn.tsx";
 
-// No router: "/" shows the login while there is no token and the dashboard once
-// there is one. A 401 drops the token (see api/client.ts), which lands here too.
+// "/" shows the sign-in while there is no token and the dashboard once there is one. A 401
+// drops the token (see api/client.ts), which lands here too.
 export function App() {
   const token = useSyncExternalStore(subscribeToken, getToken, () => null);
   const queryClient = useQueryClient();
@@ -19,5 +19,5 @@ export function App() {
     if (token) removeSetupParam();
   }, [token]);
 
-  return token ? <DashboardPage /> : <LoginPage />;
+  return token ? <SignedIn /> : <LoginPage />;
 }

@@ -1,14 +1,7 @@
 import { skipToken, useMutation, useQuery } from "@tanstack/react-query";
 import { apiFetch } from "./client.ts";
 import { setToken } from "./token.ts";
-import type { AuthResponse, AuthStatus, DailyStats, SitesResponse, User } from "./types.ts";
-
-export interface DailyStatsParams {
-  site: string;
-  from: string;
-  to: string;
-  tz: string;
-}
+import type { AuthResponse, AuthStatus, SiteStatus, SitesResponse, User } from "./types.ts";
 
 export interface LoginInput {
   email: string;
@@ -23,7 +16,7 @@ export const queryKeys = {
   authStatus: ["auth", "status"] as const,
   me: ["me"] as const,
   sites: ["sites"] as const,
-  daily: (p: DailyStatsParams) => ["stats", "daily", p.site, p.from, p.to, p.tz] as const,
+  status: (site: string) => ["sites", site, "status"] as const,
 };
 
 export function useAuthStatus() {
@@ -63,15 +56,18 @@ export function useSites() {
   });
 }
 
-/** Daily totals for one site; pass null while the selection is incomplete or invalid. */
-export function useDailyStats(params: DailyStatsParams | null) {
+/**
+ * When a site's data starts and whether events arrive. `poll` (ms) keeps asking, for the page that
+ * waits for a new site's first event.
+ */
+export function useSiteStatus(site: string | null, poll?: number) {
   return useQuery({
-    queryKey: params ? queryKeys.daily(params) : ["stats", "daily", null],
-    queryFn: params
-      ? ({ signal }) => {
-          const search = new URLSearchParams({ ...params });
-          return apiFetch<DailyStats>(`/api/v1/stats/daily?${search}`, { signal });
-        }
+    queryKey: site ? queryKeys.status(site) : ["sites", null, "status"],
+    queryFn: site
+      ? ({ signal }) =>
+          apiFetch<SiteStatus>(`/api/v1/sites/${encodeURIComponent(site)}/status`, { signal })
       : skipToken,
+    refetchInterval: poll,
+    staleTime: 30_000,
   });
 }

@@ -21,3 +21,17 @@ export function Loading({ children }: { children: ReactNode }) {
     </p>
   );
 }
+
+/** A calm message in place of content (a range too long, nothing to show yet). */
+export function Notice({ children }: { children: ReactNode }) {
+  return (
+    <div className="notice notice-info" role="note">
+      {children}
+    </div>
+  );
+}
+
+/** What a panel says when its query answered with no rows: what that means and what to do. */
+export function Empty({ children }: { children: ReactNode }) {
+  return <p className="empty-text">{children}</p>;
+}

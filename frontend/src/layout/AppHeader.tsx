@@ -1,0 +1,77 @@
+import { clearToken } from "../api/token.ts";
+import type { Site, User } from "../api/types.ts";
+import { Link, navigate } from "../router.ts";
+import { PAGES, switchTo } from "../state/dash.ts";
+import { useDash } from "../state/scope.tsx";
+import { ThemeToggle } from "../ui/ThemeToggle.tsx";
+
+/** One line at every width: brand, site switcher, theme and account; the pages get a bar below. */
+export function AppHeader({
+  user,
+  sites,
+  site,
+}: {
+  user: User | undefined;
+  sites: readonly Site[];
+  site: Site | null;
+}) {
+  const { state, href } = useDash();
+  return (
+    <>
+      <header className="topbar">
+        <Link to="/" className="brand" aria-label="Sightline home">
+          <span className="brand-mark" aria-hidden="true" />
+          <span className="brand-name">Sightline</span>
+        </Link>
+        {site && sites.length > 0 && (
+          <label className="site-switcher">
+            <span className="visually-hidden">Site</span>
+            <select
+              name="site"
+              value={site.id}
+              onChange={(e) => navigate(href(switchTo(state, { site: e.target.value })))}
+            >
+              {sites.map((s) => (
+                <option key={s.id} value={s.id}>
+                  {s.name === s.id ? s.id : `${s.name} (${s.id})`}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+        <span className="topbar-spacer" />
+        <ThemeToggle />
+        {user && (
+          <span className="user-email" title={`Signed in as ${user.email} (${user.role})`}>
+            {user.email}
+          </span>
+        )}
+        {/* Signing out forgets the token; the app then shows the sign-in form. */}
+        <button type="button" className="button button-secondary button-small" onClick={clearToken}>
+          Sign out
+        </button>
+      </header>
+      {site && (
+        <nav className="pagebar" aria-label="Reports">
+          {PAGES.map((p) => (
+            <Link
+              key={p.key}
+              to={href(switchTo(state, { page: p.key }))}
+              className="pagebar-link"
+              aria-current={state.page === p.key ? "page" : undefined}
+            >
+              {p.label}
+            </Link>
+          ))}
+          <Link
+            to={href({ ...switchTo(state, { page: "dashboard" }), extra: { setup: "1" } })}
+            className="pagebar-link pagebar-end"
+            aria-current={state.extra.setup === "1" ? "page" : undefined}
+          >
+            Tracking code
+          </Link>
+        </nav>
+      )}
+    </>
+  );
+}

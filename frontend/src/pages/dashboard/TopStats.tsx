@@ -1,0 +1,95 @@
+import { errorMessage } from "../../api/client.ts";
+import { Sparkline } from "../../charts/Sparkline.tsx";
+import { change } from "../../lib/format.ts";
+import { METRICS, type MetricInfo } from "../../state/metrics.ts";
+import { useScope } from "../../state/scope.tsx";
+import { ErrorNotice } from "../../ui/Notice.tsx";
+import { useTopData } from "./topData.ts";
+
+/** Six headline cards; each shows its change and trend, and picks the chart's metric. */
+export function TopStats() {
+  const { state, go } = useScope();
+  const { totals, rows } = useTopData();
+  if (totals.isError)
+    return <ErrorNotice message={errorMessage(totals.error)} onRetry={() => totals.refetch()} />;
+  const now = totals.data?.rows[0];
+  const before = totals.data?.comparison?.rows[0];
+  const compareText = state.compare === "year_earlier" ? "vs a year earlier" : "vs previous period";
+  return (
+    <div
+      className={`kpis${totals.isPlaceholderData ? " stale" : ""}`}
+      aria-busy={totals.isFetching}
+    >
+      {METRICS.map((m) => (
+        <Kpi
+          key={m.key}
+          metric={m}
+          value={num(now?.[m.api])}
+          previous={num(before?.[m.api])}
+          trend={rows.map((r) => num(r[m.api]))}
+          selected={state.metric === m.key}
+          compareText={compareText}
+          onSelect={() => go({ metric: m.key }, { replace: true })}
+          loading={totals.isPending}
+        />
+      ))}
+    </div>
+  );
+}
+
+const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+
+function Kpi({
+  metric,
+  value,
+  previous,
+  trend,
+  selected,
+  compareText,
+  onSelect,
+  loading,
+}: {
+  metric: MetricInfo;
+  value: number | null;
+  previous: number | null;
+  trend: (number | null)[];
+  selected: boolean;
+  compareText: string;
+  onSelect: () => void;
+  loading: boolean;
+}) {
+  const delta = change(value, previous, metric.points);
+  const good = delta === null || delta === 0 ? null : delta > 0 !== Boolean(metric.lowerIsBetter);
+  return (
+    <button
+      type="button"
+      className="kpi"
+      aria-pressed={selected}
+      onClick={onSelect}
+      title={`Show ${metric.label.toLowerCase()} in the chart`}
+    >
+      <span className="kpi-label">{metric.label}</span>
+      {loading ? (
+        <span className="kpi-value kpi-placeholder">—</span>
+      ) : (
+        <span className="kpi-value" data-testid={`kpi-${metric.key}`} data-value={value ?? ""}>
+          {value === null ? "—" : metric.format(value)}
+        </span>
+      )}
+      <span className="kpi-foot">
+        {delta !== null && (
+          <span
+            className={`delta ${good === null ? "" : good ? "delta-good" : "delta-bad"}`}
+            title={previous === null ? undefined : `${metric.format(previous)} ${compareText}`}
+          >
+            {delta > 0 ? "↑" : delta < 0 ? "↓" : ""}
+            {metric.points
+              ? `${Math.abs(Math.round(delta))} pt`
+              : `${Math.abs(Math.round(delta))}%`}
+          </span>
+        )}
+        <Sparkline values={trend} />
+      </span>
+    </button>
+  );
+}
