@@ -22,6 +22,8 @@ import { MetaStore } from "./store/store.ts";
 export interface StackOptions {
   log: (line: string) => void;
   fastify?: FastifyServerOptions;
+  /** The collector's clock; the real one unless a test sets it. */
+  now?: () => number;
 }
 
 export type Stack = Awaited<ReturnType<typeof startStack>>;
@@ -30,7 +32,7 @@ export type Stack = Awaited<ReturnType<typeof startStack>>;
  * The all-in-one process: collector, spool, shipper, embedded (or remote) ClickHouse, LMDB,
  * API and dashboard. Everything that touches an embedded engine lives here, in one process.
  */
-export async function startStack(settings: Settings, { log, fastify }: StackOptions) {
+export async function startStack(settings: Settings, { log, fastify, now }: StackOptions) {
   if (!existsSync(join(FRONTEND_DIR, "index.html"))) {
     throw new Error(`dashboard build not found in ${FRONTEND_DIR}: run "pnpm build" first`);
   }
@@ -88,6 +90,7 @@ export async function startStack(settings: Settings, { log, fastify }: StackOpti
       tracker,
       trackerPlugins,
       frontendDir: FRONTEND_DIR,
+      now,
     },
     fastify,
   );
