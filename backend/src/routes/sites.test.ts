@@ -8,13 +8,15 @@ import { hashPassword } from "../auth/password.ts";
 import { adminEnv, login, testStack } from "../testing/stack.ts";
 
 let stack: Awaited<ReturnType<typeof testStack>>;
+/** The collector's (and the status route's) clock: the real one unless a test sets it. */
+let clock: number | null = null;
 let admin: Record<string, string>;
 let viewer: Record<string, string>;
 
 const VIEWER = { email: "viewer@example.test", password: "another long passphrase" };
 
 beforeAll(async () => {
-  stack = await testStack(adminEnv());
+  stack = await testStack(adminEnv(), { now: () => clock ?? Date.now() });
   admin = { authorization: `Bearer ${await login(stack)}` };
   stack.store.createUser({
     email: VIEWER.email,
@@ -160,5 +162,103 @@ describe("PATCH /sites/:id", () => {
     const forbidden = await call("PATCH", "/sites/berlin.test", viewer, { name: "Mine" });
     expect(forbidden.statusCode).toBe(403);
     expect((await call("GET", "/sites/berlin.test", viewer)).json().name).toBe("Berlin shop");
+  });
+});
+
+const CHROME =
+  "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36";
+const GOOGLEBOT = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)";
+const MINUTE = 60_000;
+const DAY = 24 * 60 * MINUTE;
+
+/** One batch as the tracker sends it, sent and received at `at` (the clock moves there). */
+async function send(events: object[], at: number, userAgent = CHROME) {
+  clock = at;
+  const res = await stack.app.inject({
+    method: "POST",
+    url: "/sl/e",
+    payload: JSON.stringify({ s: "status.test", sv: "4", c: at, e: events }),
+    headers: { "content-type": "text/plain", "user-agent": userAgent },
+    remoteAddress: "198.51.100.7",
+  });
+  expect(res.statusCode, res.body).toBe(204);
+}
+const pageview = (id: string, at: number, visitor: string) => ({
+  i: id,
+  n: "pageview",
+  t: at,
+  u: "https://status.test/",
+  v: visitor,
+  x: `${visitor}-session`,
+});
+const status = async (headers = viewer) => {
+  const res = await call("GET", "/sites/status.test/status", headers);
+  expect(res.statusCode, res.body).toBe(200);
+  return res.json();
+};
+
+// The clock only moves forward here: the collector's rate limits refill by it.
+const NOW = Date.now();
+const FIRST = NOW - 3 * DAY + 1234;
+
+describe("GET /sites/:id/status", () => {
+  it("is empty for a new site, then tells bot-only traffic apart", async () => {
+    const created = await call("POST", "/sites", admin, {
+      id: "status.test",
+      domains: ["status.test"],
+    });
+    expect(created.statusCode).toBe(201);
+    expect(await status()).toEqual({
+      firstEventAt: null,
+      lastEventAt: null,
+      events24h: 0,
+      botEvents24h: 0,
+    });
+    const bot = FIRST - 2 * 60 * MINUTE;
+    await send([pageview("status-bot-1", bot - MINUTE, "crawler")], bot, GOOGLEBOT);
+    await stack.shipper?.drain();
+    expect(await status()).toEqual({
+      firstEventAt: null,
+      lastEventAt: null,
+      events24h: 0,
+      botEvents24h: 1,
+    });
+  });
+
+  it("has the first and last human event to the millisecond and the last 24 hours' counts", async () => {
+    const middle = NOW - 2 * DAY + 17 * MINUTE;
+    const last = NOW - 10 * MINUTE;
+    await send([pageview("status-human-1", FIRST, "early")], FIRST);
+    await send([pageview("status-human-2", middle, "early")], middle);
+    await send([pageview("status-human-3", last, "late")], last);
+    // A retried copy of the last batch counts once.
+    await send([pageview("status-human-3", last, "late")], last + 5_000);
+    await stack.shipper?.drain();
+    clock = NOW;
+    // The bot's event is more than a day old now.
+    expect(await status()).toEqual({
+      firstEventAt: new Date(FIRST).toISOString(),
+      lastEventAt: new Date(last).toISOString(),
+      events24h: 1,
+      botEvents24h: 0,
+    });
+  });
+
+  it("finds the first event in the hourly rollup when its raw rows are gone", async () => {
+    // Raw events are kept for less time than rollups: the first hour's raw rows expire first.
+    await stack.ch.client.command({
+      query: "ALTER TABLE sightline.events DELETE WHERE event_id = 'status-human-1'",
+      clickhouse_settings: { mutations_sync: "2" },
+    });
+    expect((await status()).firstEventAt).toBe(
+      `${new Date(FIRST).toISOString().slice(0, 13)}:00:00.000Z`,
+    );
+  });
+
+  it("answers 404 for an unknown site and 401 without a token", async () => {
+    const missing = await call("GET", "/sites/missing.test/status", viewer);
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json().code).toBe("SITE_NOT_FOUND");
+    expect((await call("GET", "/sites/status.test/status", {})).statusCode).toBe(401);
   });
 });

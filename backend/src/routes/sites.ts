@@ -2,11 +2,13 @@ import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { AppContext } from "../context.ts";
 import { errors } from "../errors.ts";
 import { isKnownZone } from "../query/zones.ts";
+import { siteStatus } from "../reports/status.ts";
 import { errorResponses } from "../schemas/common.ts";
 import {
   CreateSiteBody,
   SiteList,
   SiteParams,
+  SiteStatus,
   SiteView,
   UpdateSiteBody,
 } from "../schemas/sites.ts";
@@ -96,6 +98,25 @@ export const siteRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
       const site = ctx.store.updateSite(request.params.id, request.body);
       if (!site) throw errors.siteNotFound(request.params.id);
       return view(site);
+    },
+  );
+
+  app.get(
+    "/sites/:id/status",
+    {
+      onRequest: [app.authenticate],
+      schema: {
+        summary: "Whether a site has data: first and last event, events of the last 24 hours",
+        description:
+          "For the dashboard's empty state (polled while a new site waits for its first event) and its all-time range. First and last count human traffic only; bots are counted apart, so a site that so far got only automated traffic can say so.",
+        tags: ["sites"],
+        params: SiteParams,
+        response: { 200: SiteStatus, ...errorResponses },
+      },
+    },
+    async (request) => {
+      if (!ctx.store.getSite(request.params.id)) throw errors.siteNotFound(request.params.id);
+      return siteStatus(ctx.ch, request.params.id, (ctx.now ?? Date.now)());
     },
   );
 };

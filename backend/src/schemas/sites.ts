@@ -50,3 +50,14 @@ export const UpdateSiteBody = Type.Object(
   { additionalProperties: false, minProperties: 1, description: "the fields to change" },
 );
 export type UpdateSiteBody = Static<typeof UpdateSiteBody>;
+
+const Instant = (description: string) =>
+  Type.Union([Type.String({ format: "date-time" }), Type.Null()], { description });
+
+export const SiteStatus = Type.Object({
+  firstEventAt: Instant("the first human event (ISO 8601, UTC), null before any"),
+  lastEventAt: Instant("the latest human event (ISO 8601, UTC), null before any"),
+  events24h: Type.Integer({ description: "human events of the last 24 hours" }),
+  botEvents24h: Type.Integer({ description: "events flagged as bots in the last 24 hours" }),
+});
+export type SiteStatus = Static<typeof SiteStatus>;
