@@ -1,6 +1,7 @@
 import { Params } from "../query/params.ts";
 import { type Reader, readReport } from "../query/read.ts";
 import { botCondition, EVENTS_HOURLY, RAW_EVENTS } from "../query/source.ts";
+import { instantSql } from "../query/time.ts";
 import type { SiteStatus } from "../schemas/sites.ts";
 
 const HOUR_MS = 3_600_000;
@@ -9,9 +10,6 @@ const DAY_MS = 24 * HOUR_MS;
 /** `2026-03-01 12:34:56.789` (the database's UTC text) → `2026-03-01T12:34:56.789Z`. */
 const iso = (text: string | null | undefined): string | null =>
   text ? new Date(`${text.replace(" ", "T")}Z`).toISOString() : null;
-
-const dateTime = (params: Params, ms: number) =>
-  `toDateTime64(${params.bind(new Date(ms).toISOString().slice(0, 23).replace("T", " "), "String")}, 3, 'UTC')`;
 
 /**
  * Whether a site has data yet, for the dashboard's empty state and its "all time" range: the
@@ -34,9 +32,9 @@ FROM ${EVENTS_HOURLY.table(false)} WHERE site_id = ${hourly.bind(site, "String")
   const lastHour = ms(hours?.last);
 
   const params = new Params();
-  const since = dateTime(params, now - DAY_MS);
+  const since = instantSql(now - DAY_MS, params);
   const within = (start: number) =>
-    `(ts >= ${dateTime(params, start)} AND ts < ${dateTime(params, start + HOUR_MS)})`;
+    `(ts >= ${instantSql(start, params)} AND ts < ${instantSql(start + HOUR_MS, params)})`;
   const human = botCondition(false);
   // The first hour's rows give the exact first time; the last hour's and the last day's the last
   // (the day also catches rows the rollup has not seen, should its view have fallen behind).
