@@ -1,11 +1,10 @@
-import { join } from "node:path";
-import fastifyStatic from "@fastify/static";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyError, type FastifyServerOptions } from "fastify";
 import { authPlugin } from "./auth/plugin.ts";
 import type { AppContext } from "./context.ts";
 import { ApiError } from "./errors.ts";
 import { authRoutes } from "./routes/auth.ts";
+import { registerDashboard } from "./routes/dashboard.ts";
 import { exportRoutes } from "./routes/exports.ts";
 import { ingestRoutes } from "./routes/ingest.ts";
 import { openApiRoutes, registerOpenApi } from "./routes/openapi.ts";
@@ -73,23 +72,6 @@ export async function buildApp(ctx: AppContext, options: FastifyServerOptions = 
     { prefix: "/api/v1" },
   );
 
-  await app.register(fastifyStatic, {
-    root: ctx.frontendDir,
-    wildcard: false,
-    index: "index.html",
-  });
-  app.setNotFoundHandler((request, reply) => {
-    const path = request.url.split("?")[0] ?? "";
-    if (request.method === "GET" && !path.startsWith("/api/") && !path.startsWith("/sl/")) {
-      // Client-side routes of the dashboard all load the same page.
-      return reply.sendFile("index.html", join(ctx.frontendDir));
-    }
-    return reply.code(404).send({
-      statusCode: 404,
-      code: "NOT_FOUND",
-      error: "Not Found",
-      message: `No route ${request.method} ${path}`,
-    });
-  });
+  await registerDashboard(app, ctx.frontendDir);
   return app;
 }

@@ -19,6 +19,9 @@ export interface AppContext {
   trackerPlugins: ReadonlyMap<string, TrackerAsset>;
   /** The built dashboard (frontend/dist). */
   frontendDir: string;
-  /** The collector's clock (epoch ms); tests set it to land events on chosen days. */
+  /**
+   * The collector's clock (epoch ms), and the one "the last 5 minutes" or "the last 24 hours"
+   * count back from; tests set it to land events on chosen days.
+   */
   now?: () => number;
 }

@@ -15,6 +15,7 @@ describe("LmdbSiteDirectory", () => {
       id: "shop.test",
       name: "Shop",
       domains: ["shop.test"],
+      timezone: "Europe/Berlin",
       createdAt: "2026-11-23T00:00:00Z",
     });
     const directory = new LmdbSiteDirectory(path);

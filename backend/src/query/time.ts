@@ -137,6 +137,30 @@ export function comparisonRange(range: Range, compare: Compare): Range {
   return rangeOf(back(start.ms), back(last.ms) + step, range.tz, start.hour);
 }
 
+/** An instant (epoch ms) as SQL: a bound `YYYY-MM-DD hh:mm:ss.sss` read in UTC. */
+export function instantSql(ms: number, params: Params): string {
+  const text = new Date(ms).toISOString().slice(0, 23).replace("T", " ");
+  return `toDateTime64(${params.bind(text, "String")}, 3, 'UTC')`;
+}
+
+/**
+ * A range between two instants (epoch ms, the end excluded) rather than whole local days, for
+ * reports of the last minutes; its zone is UTC. Only our clock sets it, never a client.
+ */
+export function instantRange(startMs: number, endMs: number): Range {
+  const text = (ms: number) => new Date(ms).toISOString().slice(0, 23).replace("T", " ");
+  const from = dayString(startMs);
+  const to = dayString(endMs - 1);
+  return {
+    from,
+    to,
+    tz: "UTC",
+    start: text(startMs),
+    end: text(endMs),
+    days: Math.round((parseDay(to) - parseDay(from)) / DAY_MS) + 1,
+  };
+}
+
 /** `ts` inside the range: from local midnight of `from` to the local midnight after `to`. */
 export function rangeCondition(range: Range, params: Params): string {
   const tz = params.bind(range.tz, "String");

@@ -1,18 +1,15 @@
-import { baseCondition } from "../query/compile.ts";
-import { Params } from "../query/params.ts";
-import { type Reader, readReport } from "../query/read.ts";
+import type { Reader } from "../query/read.ts";
 import { runQuery } from "../query/run.ts";
-import { RAW_EVENTS } from "../query/source.ts";
 import { resolveRange } from "../query/time.ts";
 import type { Granularity } from "../schemas/query.ts";
 import type { OverviewBody, OverviewResult } from "../schemas/reports.ts";
+import { REALTIME_MINUTES, realtimeVisitors } from "./realtime.ts";
 import { reportScope } from "./scope.ts";
 
 // Two queries, not one: counts can come from the hourly rollup, and session metrics alone need one
 // row per session rather than per event (src/query/compile.ts).
 const COUNTS = ["visitors", "pageviews"] as const;
 const SESSIONS = ["sessions", "bounce_rate", "views_per_session", "session_duration"] as const;
-const REALTIME_MINUTES = 5;
 
 type Totals = OverviewResult["totals"];
 type Row = Record<string, string | number | null>;
@@ -29,8 +26,15 @@ function totals(row: Row | undefined): Totals {
   };
 }
 
-/** Headline metrics (with comparison), a time series and visitors of the last 5 minutes. */
-export async function overview(ch: Reader, body: OverviewBody): Promise<OverviewResult> {
+/**
+ * Headline metrics (with comparison), a time series and visitors of the last 5 minutes (as the
+ * realtime report counts them, filters included, whatever the range asked); `now` is epoch ms.
+ */
+export async function overview(
+  ch: Reader,
+  body: OverviewBody,
+  now: number,
+): Promise<OverviewResult> {
   const granularity: Granularity = body.granularity ?? (body.from === body.to ? "hour" : "day");
   resolveRange(body, granularity);
   const scope = reportScope(body);
@@ -38,7 +42,7 @@ export async function overview(ch: Reader, body: OverviewBody): Promise<Overview
     runQuery(ch, { ...scope, metrics: [...COUNTS], compare: body.compare }),
     runQuery(ch, { ...scope, metrics: [...SESSIONS], compare: body.compare }),
     runQuery(ch, { ...scope, granularity, metrics: ["visitors", "pageviews"], limit: 10_000 }),
-    realtimeVisitors(ch, body),
+    realtimeVisitors(ch, scope, now),
   ]);
   const both = (a: Row | undefined, b: Row | undefined) => totals({ ...a, ...b });
   return {
@@ -61,35 +65,6 @@ export async function overview(ch: Reader, body: OverviewBody): Promise<Overview
       visitors: Number(r.visitors ?? 0),
       pageviews: Number(r.pageviews ?? 0),
     })),
-    realtime: { visitors: await realtime, minutes: REALTIME_MINUTES },
+    realtime: { visitors: realtime, minutes: REALTIME_MINUTES },
   };
-}
-
-/** Distinct visitors with any event in the last 5 minutes, whatever the range asked. */
-async function realtimeVisitors(
-  ch: Reader,
-  body: Pick<OverviewBody, "sites" | "includeBots">,
-): Promise<number> {
-  const params = new Params();
-  const today = new Date().toISOString().slice(0, 10);
-  const where = baseCondition(
-    { sites: body.sites, includeBots: body.includeBots },
-    // Only the site and bot parts matter; the time condition below is narrower.
-    {
-      from: today,
-      to: today,
-      tz: "UTC",
-      start: "1970-01-01 00:00:00",
-      end: "2200-01-01 00:00:00",
-      days: 1,
-    },
-    params,
-  );
-  const rows = await readReport<{ visitors: number | string }>(
-    ch,
-    `SELECT uniqExact(visitor_id) AS visitors FROM ${RAW_EVENTS.table(body.includeBots ?? false)}
-WHERE ${where} AND ts >= now64(3) - toIntervalMinute(${params.bind(REALTIME_MINUTES, "UInt32")})`,
-    params.values,
-  );
-  return Number(rows[0]?.visitors ?? 0);
 }

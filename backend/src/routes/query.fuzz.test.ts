@@ -348,6 +348,17 @@ describe("SQL safety under hostile specs (fast-check)", () => {
         }),
       }),
       fc.record({
+        url: fc.constant("/api/v1/reports/realtime"),
+        body: fc.record(
+          {
+            sites: fc.constant(["a.test"]),
+            includeBots: fc.boolean(),
+            filters: fc.array(fc.oneof(validCondition, filter), { maxLength: 2 }),
+          },
+          { requiredKeys: ["sites"] },
+        ),
+      }),
+      fc.record({
         url: fc.constantFrom(
           "/api/v1/query/export?format=csv",
           "/api/v1/query/export?format=ndjson",

@@ -9,6 +9,7 @@ import { goals } from "../reports/goals.ts";
 import { journeys } from "../reports/journeys.ts";
 import { overview } from "../reports/overview.ts";
 import { properties } from "../reports/properties.ts";
+import { realtime } from "../reports/realtime.ts";
 import { retention } from "../reports/retention.ts";
 import { webVitals } from "../reports/vitals.ts";
 import { errorResponses } from "../schemas/common.ts";
@@ -30,6 +31,8 @@ import {
   PagesBody,
   PropertiesBody,
   PropertiesResult,
+  RealtimeBody,
+  RealtimeResult,
   RetentionBody,
   RetentionResult,
   RevenueBody,
@@ -47,6 +50,7 @@ export const reportRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
   app,
   { ctx },
 ) => {
+  const now = ctx.now ?? Date.now;
   const report = <B extends TSchema, R extends TSchema>(
     name: string,
     summary: string,
@@ -76,7 +80,14 @@ export const reportRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
     "Headline metrics with comparison, a time series and realtime visitors",
     OverviewBody,
     OverviewResult,
-    (b) => overview(ctx.ch, b),
+    (b) => overview(ctx.ch, b, now()),
+  );
+  report(
+    "realtime",
+    "Visitors of the last 5 minutes, a per-minute chart of the last half hour, top pages and sources",
+    RealtimeBody,
+    RealtimeResult,
+    (b) => realtime(ctx.ch, b, now()),
   );
   report("pages", "Pages, entry pages, exit pages or hostnames", PagesBody, BreakdownResult, (b) =>
     breakdown(ctx.ch, "pages", b),

@@ -274,6 +274,37 @@ export const TriageView = Type.Object({
 });
 export type TriageView = Static<typeof TriageView>;
 
+/** Realtime has no range: it always covers the last half hour up to now. */
+export const RealtimeBody = Type.Object(
+  { sites: Base.sites, includeBots: Base.includeBots, filters: Base.filters },
+  { additionalProperties: false },
+);
+export type RealtimeBody = Static<typeof RealtimeBody>;
+
+const Count = Type.Integer({ minimum: 0 });
+export const RealtimeResult = Type.Object({
+  visitors: Type.Integer({ minimum: 0, description: "distinct visitors in the last 5 minutes" }),
+  minutes: Type.Array(
+    Type.Object({
+      time: Type.String({ format: "date-time", description: "the minute's start, UTC" }),
+      visitors: Count,
+      pageviews: Count,
+    }),
+    { description: "the last 30 whole minutes and the current one, oldest first, empty ones 0" },
+  ),
+  pages: Type.Array(Type.Object({ page: Type.String(), visitors: Count }), {
+    description: "top 10 pages by visitors in the last 5 minutes",
+  }),
+  sources: Type.Array(
+    Type.Object({
+      source: Type.String({ description: "the referring domain, or the channel without one" }),
+      visitors: Count,
+    }),
+    { description: "top 10 sources by visitors in the last 5 minutes" },
+  ),
+});
+export type RealtimeResult = Static<typeof RealtimeResult>;
+
 export const VitalsBody = Type.Object({ ...Base }, { additionalProperties: false });
 export type VitalsBody = Static<typeof VitalsBody>;
 

@@ -15,8 +15,22 @@ export interface Site {
   id: string;
   name: string;
   domains: string[];
+  /** IANA zone the site's reports use by default (days, hours, "today"). */
+  timezone: string;
   createdAt: string;
 }
+
+/** Sites stored before time zones existed lack the field; they read as UTC. */
+type StoredSite = Omit<Site, "timezone"> & { timezone?: string };
+
+export const DEFAULT_SITE_TIMEZONE = "UTC";
+
+export type SiteChanges = Partial<Pick<Site, "name" | "domains" | "timezone">>;
+
+const readSite = (stored: StoredSite): Site => ({
+  ...stored,
+  timezone: stored.timezone ?? DEFAULT_SITE_TIMEZONE,
+});
 
 /** The triage state of one error group (by site and stack fingerprint). */
 export interface ErrorTriage {
@@ -31,13 +45,13 @@ export interface ErrorTriage {
 export class MetaStore {
   readonly #root: RootDatabase;
   readonly #users: Database<User, string>;
-  readonly #sites: Database<Site, string>;
+  readonly #sites: Database<StoredSite, string>;
   readonly #triage: Database<ErrorTriage, string>;
 
   constructor(path: string) {
     this.#root = open({ path });
     this.#users = this.#root.openDB<User, string>({ name: "users" });
-    this.#sites = this.#root.openDB<Site, string>({ name: "sites" });
+    this.#sites = this.#root.openDB<StoredSite, string>({ name: "sites" });
     this.#triage = this.#root.openDB<ErrorTriage, string>({ name: "error-triage" });
   }
 
@@ -65,18 +79,42 @@ export class MetaStore {
   }
 
   listSites(): Site[] {
-    return [...this.#sites.getRange()].map(({ value }) => value);
+    return [...this.#sites.getRange()].map(({ value }) => readSite(value));
   }
 
   getSite(id: string): Site | undefined {
-    return this.#sites.get(id);
+    const stored = this.#sites.get(id);
+    return stored && readSite(stored);
   }
 
-  createSite(input: { id: string; name: string; domains: string[] }): Site | null {
+  createSite(input: {
+    id: string;
+    name: string;
+    domains: string[];
+    timezone?: string;
+  }): Site | null {
     return this.#root.transactionSync(() => {
       if (this.#sites.get(input.id)) return null;
-      const site: Site = { ...input, createdAt: new Date().toISOString() };
+      const site: Site = {
+        ...input,
+        timezone: input.timezone ?? DEFAULT_SITE_TIMEZONE,
+        createdAt: new Date().toISOString(),
+      };
       this.#sites.putSync(input.id, site);
+      return site;
+    });
+  }
+
+  /** Applies the given changes; null when there is no such site. Other fields stay as they were. */
+  updateSite(id: string, changes: SiteChanges): Site | null {
+    return this.#root.transactionSync(() => {
+      const stored = this.#sites.get(id);
+      if (!stored) return null;
+      const site: Site = { ...readSite(stored) };
+      if (changes.name !== undefined) site.name = changes.name;
+      if (changes.domains !== undefined) site.domains = changes.domains;
+      if (changes.timezone !== undefined) site.timezone = changes.timezone;
+      this.#sites.putSync(id, site);
       return site;
     });
   }

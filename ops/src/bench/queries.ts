@@ -191,7 +191,11 @@ try {
     `reports on ${site} (${fmt(Number(count?.n ?? 0))} human events), ${from} to ${to}, Europe/Berlin; top pages ${pages.join(", ")}`,
   );
 
-  await time("overview", () => overview(ch, { ...scope, compare: "previous_period" }), 300);
+  await time(
+    "overview",
+    () => overview(ch, { ...scope, compare: "previous_period" }, Date.now()),
+    300,
+  );
   for (const kind of ["pages", "sources", "geography", "devices"] as const) {
     await time(kind, () => breakdown(ch, kind, scope));
   }
