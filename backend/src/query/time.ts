@@ -149,15 +149,13 @@ export function instantSql(ms: number, params: Params): string {
  */
 export function instantRange(startMs: number, endMs: number): Range {
   const text = (ms: number) => new Date(ms).toISOString().slice(0, 23).replace("T", " ");
-  const from = dayString(startMs);
-  const to = dayString(endMs - 1);
   return {
-    from,
-    to,
+    from: new Date(startMs).toISOString().slice(0, 10),
+    to: new Date(endMs - 1).toISOString().slice(0, 10),
     tz: "UTC",
     start: text(startMs),
     end: text(endMs),
-    days: Math.round((parseDay(to) - parseDay(from)) / DAY_MS) + 1,
+    days: (endMs - startMs) / DAY_MS,
   };
 }
 

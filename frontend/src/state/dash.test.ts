@@ -44,7 +44,10 @@ describe("the view in the URL", () => {
   });
 
   it("drops page settings and open details when moving to another page or site", () => {
-    const state = readDash("/sites/s/journeys", "?x.page=%2F&details=pages.pages&f.is.device=mobile");
+    const state = readDash(
+      "/sites/s/journeys",
+      "?x.page=%2F&details=pages.pages&f.is.device=mobile",
+    );
     const moved = switchTo(state, { page: "dashboard" });
     expect(moved).toMatchObject({ page: "dashboard", extra: {}, details: null });
     expect(moved.filters).toHaveLength(1);

@@ -71,9 +71,9 @@ describe("periods in the site's zone", () => {
   it("takes a custom range, and falls back for a broken one", () => {
     const r = resolvePeriod({ period: "custom", from: "2026-01-05", to: "2026-01-11" }, "UTC", NOW);
     expect(r).toMatchObject({ from: "2026-01-05", to: "2026-01-11", label: "5 Jan – 11 Jan 2026" });
-    expect(
-      resolvePeriod({ period: "custom", from: "2026-02-30", to: "x" }, "UTC", NOW).label,
-    ).toBe("Last 30 days");
+    expect(resolvePeriod({ period: "custom", from: "2026-02-30", to: "x" }, "UTC", NOW).label).toBe(
+      "Last 30 days",
+    );
   });
 
   it("steps to the previous and next period, never into the future", () => {
