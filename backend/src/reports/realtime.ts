@@ -37,7 +37,7 @@ function dimensionSql(name: string): string {
  * scope, plus the condition of the last 5 minutes. Every realtime number reads these, so
  * entry and exit page filters see the same sessions in all of them.
  */
-function window(scope: Scope, params: Params, now: number) {
+function lastHalfHour(scope: Scope, params: Params, now: number) {
   const minute = Math.floor(now / MINUTE_MS) * MINUTE_MS;
   const start = minute - REALTIME_CHART_MINUTES * MINUTE_MS;
   // Up to the end of the current minute: an event the collector stamped a moment after `now`
@@ -59,7 +59,7 @@ const metric = (name: "visitors" | "pageviews", params: Params) => {
 /** Distinct visitors with any event in the last 5 minutes; the overview's number too. */
 export async function realtimeVisitors(ch: Reader, scope: Scope, now: number): Promise<number> {
   const params = new Params();
-  const w = window(scope, params, now);
+  const w = lastHalfHour(scope, params, now);
   const rows = await readReport<{ visitors: number | string }>(
     ch,
     `SELECT ${metric("visitors", params)} AS visitors FROM ${w.from} WHERE ${w.where} AND ${w.recent}`,
@@ -71,7 +71,7 @@ export async function realtimeVisitors(ch: Reader, scope: Scope, now: number): P
 /** Visitors and pageviews per minute, every minute of the chart present (empty ones 0). */
 async function minutes(ch: Reader, scope: Scope, now: number) {
   const params = new Params();
-  const w = window(scope, params, now);
+  const w = lastHalfHour(scope, params, now);
   const rows = await readReport<{ t: number | string; visitors: number; pageviews: number }>(
     ch,
     `SELECT toUnixTimestamp(toStartOfMinute(ts)) AS t, ${metric("visitors", params)} AS visitors,
@@ -95,7 +95,7 @@ GROUP BY t`,
 /** The top 10 values of `key` (an expression of our own) by visitors of the last 5 minutes. */
 async function top(ch: Reader, scope: Scope, now: number, key: string) {
   const params = new Params();
-  const w = window(scope, params, now);
+  const w = lastHalfHour(scope, params, now);
   const rows = await readReport<{ key: string; visitors: number | string }>(
     ch,
     `SELECT ${key} AS key, ${metric("visitors", params)} AS visitors

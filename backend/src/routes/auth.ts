@@ -12,13 +12,32 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
     user: { email: user.email, role: user.role },
   });
 
-  app.get("/auth/status", { schema: { response: { 200: AuthStatus } } }, async () => ({
-    setupRequired: ctx.store.userCount() === 0,
-  }));
+  app.get(
+    "/auth/status",
+    {
+      schema: {
+        summary: "Whether the first admin still has to be created",
+        tags: ["auth"],
+        security: [],
+        response: { 200: AuthStatus },
+      },
+    },
+    async () => ({
+      setupRequired: ctx.store.userCount() === 0,
+    }),
+  );
 
   app.post(
     "/auth/setup",
-    { schema: { body: SetupBody, response: { 200: SessionView, ...errorResponses } } },
+    {
+      schema: {
+        summary: "Create the first admin with the one-time setup token",
+        tags: ["auth"],
+        security: [],
+        body: SetupBody,
+        response: { 200: SessionView, ...errorResponses },
+      },
+    },
     async (request) => {
       if (ctx.store.userCount() > 0) throw errors.setupDone();
       if (!ctx.setupToken.consume(request.body.token)) throw errors.badSetupToken();
@@ -35,7 +54,15 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
 
   app.post(
     "/auth/login",
-    { schema: { body: LoginBody, response: { 200: SessionView, ...errorResponses } } },
+    {
+      schema: {
+        summary: "Sign in: a JWT for the Authorization header",
+        tags: ["auth"],
+        security: [],
+        body: LoginBody,
+        response: { 200: SessionView, ...errorResponses },
+      },
+    },
     async (request) => {
       const user = ctx.store.findUser(request.body.email);
       // Check a decoy hash for unknown emails so the answer time does not tell which part was wrong.
@@ -50,7 +77,14 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
 
   app.get(
     "/me",
-    { onRequest: [app.authenticate], schema: { response: { 200: UserView, ...errorResponses } } },
+    {
+      onRequest: [app.authenticate],
+      schema: {
+        summary: "The signed-in user",
+        tags: ["auth"],
+        response: { 200: UserView, ...errorResponses },
+      },
+    },
     async (request) => ({ email: request.user.email, role: request.user.role }),
   );
 };

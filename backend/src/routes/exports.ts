@@ -5,7 +5,7 @@ import type { AppContext } from "../context.ts";
 import { csvHeader, csvLine, ndjsonLine } from "../query/export.ts";
 import { mapClickHouseError } from "../query/read.ts";
 import { prepareQuery, toRow } from "../query/run.ts";
-import { errorResponses } from "../schemas/common.ts";
+import { queryErrorResponses } from "../schemas/common.ts";
 import { ExportQuery, QuerySpec } from "../schemas/query.ts";
 import { requireSites } from "./query.ts";
 
@@ -26,8 +26,15 @@ export const exportRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
         querystring: ExportQuery,
         body: QuerySpec,
         response: {
-          200: Type.String({ description: "text/csv or application/x-ndjson" }),
-          ...errorResponses,
+          // Streamed text, so the document names both media types (the body is not JSON).
+          200: {
+            description: "the rows: CSV with a header row, or one JSON object per line",
+            content: {
+              "text/csv": { schema: Type.String() },
+              "application/x-ndjson": { schema: Type.String() },
+            },
+          },
+          ...queryErrorResponses,
         },
       },
       preHandler: async (request) => requireSites(ctx, request.body.sites),

@@ -12,7 +12,7 @@ const VERSION = "0.1.0";
 export async function registerOpenApi(app: FastifyInstance): Promise<void> {
   await app.register(fastifySwagger, {
     openapi: {
-      openapi: "3.0.3",
+      openapi: "3.1.0",
       info: {
         title: "Sightline API",
         version: VERSION,

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { AppContext } from "../context.ts";
 import { errors } from "../errors.ts";
 import { runQuery } from "../query/run.ts";
-import { errorResponses } from "../schemas/common.ts";
+import { queryErrorResponses } from "../schemas/common.ts";
 import { QueryResult, QuerySpec } from "../schemas/query.ts";
 
 /** Every site a request names must exist; an unknown one is a 404 naming it. */
@@ -21,7 +21,7 @@ export const queryRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
           "Metrics by dimensions over a range, with filters, sorting, time buckets and an optional comparison period. The spec compiles to SQL with bound values only.",
         tags: ["query"],
         body: QuerySpec,
-        response: { 200: QueryResult, ...errorResponses },
+        response: { 200: QueryResult, ...queryErrorResponses },
       },
       preHandler: async (request) => requireSites(ctx, request.body.sites),
     },

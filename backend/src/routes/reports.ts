@@ -12,7 +12,7 @@ import { properties } from "../reports/properties.ts";
 import { realtime } from "../reports/realtime.ts";
 import { retention } from "../reports/retention.ts";
 import { webVitals } from "../reports/vitals.ts";
-import { errorResponses } from "../schemas/common.ts";
+import { errorResponses, queryErrorResponses } from "../schemas/common.ts";
 import {
   BreakdownResult,
   DevicesBody,
@@ -67,7 +67,7 @@ export const reportRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
           summary,
           tags: ["reports"],
           body,
-          response: { 200: result, ...errorResponses },
+          response: { 200: result, ...queryErrorResponses },
         } as FastifySchema,
         preHandler: async (request) =>
           requireSites(ctx, (request.body as { sites: string[] }).sites),

@@ -3,7 +3,7 @@ import type { AppContext } from "../context.ts";
 import { errors } from "../errors.ts";
 import { isKnownZone } from "../query/zones.ts";
 import { siteStatus } from "../reports/status.ts";
-import { errorResponses } from "../schemas/common.ts";
+import { errorResponses, queryErrorResponses } from "../schemas/common.ts";
 import {
   CreateSiteBody,
   SiteList,
@@ -111,7 +111,7 @@ export const siteRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
           "For the dashboard's empty state (polled while a new site waits for its first event) and its all-time range. First and last count human traffic only; bots are counted apart, so a site that so far got only automated traffic can say so.",
         tags: ["sites"],
         params: SiteParams,
-        response: { 200: SiteStatus, ...errorResponses },
+        response: { 200: SiteStatus, ...queryErrorResponses },
       },
     },
     async (request) => {

@@ -3,7 +3,7 @@ import type { AppContext } from "../context.ts";
 import { errors } from "../errors.ts";
 import { resolveRange } from "../query/time.ts";
 import { dailyStats } from "../reports/daily.ts";
-import { errorResponses } from "../schemas/common.ts";
+import { queryErrorResponses } from "../schemas/common.ts";
 import { DailyQuery, DailyStats } from "../schemas/stats.ts";
 
 export const statsRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (app, { ctx }) => {
@@ -11,7 +11,12 @@ export const statsRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
     "/stats/daily",
     {
       onRequest: [app.authenticate],
-      schema: { querystring: DailyQuery, response: { 200: DailyStats, ...errorResponses } },
+      schema: {
+        summary: "Pageviews and visitors per local day of one site",
+        tags: ["stats"],
+        querystring: DailyQuery,
+        response: { 200: DailyStats, ...queryErrorResponses },
+      },
       preHandler: async (request) => {
         // The same checks, and the same 400s, as every other route with a range.
         resolveRange(request.query, "day", "querystring");

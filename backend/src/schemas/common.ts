@@ -16,3 +16,6 @@ export const errorResponses = {
   409: ErrorBody,
   500: ErrorBody,
 };
+
+/** Routes that run a query: also 503 when it runs past the time limit (src/query/read.ts). */
+export const queryErrorResponses = { ...errorResponses, 503: ErrorBody };
