@@ -699,7 +699,7 @@ export interface paths {
                                 }[];
                             }))[];
                         })[];
-                        /** @description a local date of `tz`, YYYY-MM-DD */
+                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
                         from: string;
                         /** @enum {unknown} */
                         granularity?: "minute" | "hour" | "day" | "week" | "month";
@@ -730,7 +730,7 @@ export interface paths {
                             /** @enum {unknown} */
                             dir?: "asc" | "desc";
                         }[];
-                        /** @description a local date of `tz`, YYYY-MM-DD */
+                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
                         to: string;
                         /**
                          * @description IANA time zone, e.g. Europe/Berlin
@@ -965,7 +965,7 @@ export interface paths {
                                 }[];
                             }))[];
                         })[];
-                        /** @description a local date of `tz`, YYYY-MM-DD */
+                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
                         from: string;
                         /** @enum {unknown} */
                         granularity?: "minute" | "hour" | "day" | "week" | "month";
@@ -996,7 +996,7 @@ export interface paths {
                             /** @enum {unknown} */
                             dir?: "asc" | "desc";
                         }[];
-                        /** @description a local date of `tz`, YYYY-MM-DD */
+                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
                         to: string;
                         /**
                          * @description IANA time zone, e.g. Europe/Berlin
@@ -1215,7 +1215,7 @@ export interface paths {
                                 }[];
                             }))[];
                         })[];
-                        /** @description a local date of `tz`, YYYY-MM-DD */
+                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
                         from: string;
                         /** @description count traffic flagged as bots too (default false) */
                         includeBots?: boolean;
@@ -1223,7 +1223,7 @@ export interface paths {
                         limit?: number;
                         /** @description site ids */
                         sites: string[];
-                        /** @description a local date of `tz`, YYYY-MM-DD */
+                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
                         to: string;
                         /**
                          * @description IANA time zone, e.g. Europe/Berlin
@@ -1450,7 +1450,7 @@ export interface paths {
                                 }[];
                             }))[];
                         })[];
-                        /** @description a local date of `tz`, YYYY-MM-DD */
+                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
                         from: string;
                         /** @description count traffic flagged as bots too (default false) */
                         includeBots?: boolean;
@@ -1460,7 +1460,7 @@ export interface paths {
                         sites: string[];
                         /** @enum {unknown} */
                         state?: "unresolved" | "resolved" | "ignored";
-                        /** @description a local date of `tz`, YYYY-MM-DD */
+                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
                         to: string;
                         /**
                          * @description IANA time zone, e.g. Europe/Berlin
@@ -1692,7 +1692,7 @@ export interface paths {
                                 }[];
                             }))[];
                         })[];
-                        /** @description a local date of `tz`, YYYY-MM-DD */
+                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
                         from: string;
                         /** @description count traffic flagged as bots too (default false) */
                         includeBots?: boolean;
@@ -1701,7 +1701,7 @@ export interface paths {
                         property?: string;
                         /** @description site ids */
                         sites: string[];
-                        /** @description a local date of `tz`, YYYY-MM-DD */
+                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
                         to: string;
                         /**
                          * @description IANA time zone, e.g. Europe/Berlin
@@ -1928,7 +1928,7 @@ export interface paths {
                                 }[];
                             }))[];
                         })[];
-                        /** @description a local date of `tz`, YYYY-MM-DD */
+                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
                         from: string;
                         /** @description count traffic flagged as bots too (default false) */
                         includeBots?: boolean;
@@ -1940,7 +1940,7 @@ export interface paths {
                             name?: string;
                             page?: string;
                         }[];
-                        /** @description a local date of `tz`, YYYY-MM-DD */
+                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
                         to: string;
                         /**
                          * @description IANA time zone, e.g. Europe/Berlin
@@ -2175,7 +2175,7 @@ export interface paths {
                                 }[];
                             }))[];
                         })[];
-                        /** @description a local date of `tz`, YYYY-MM-DD */
+                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
                         from: string;
                         /** @description count traffic flagged as bots too (default false) */
                         includeBots?: boolean;
@@ -2183,7 +2183,7 @@ export interface paths {
                         limit?: number;
                         /** @description site ids */
                         sites: string[];
-                        /** @description a local date of `tz`, YYYY-MM-DD */
+                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
                         to: string;
                         /**
                          * @description IANA time zone, e.g. Europe/Berlin
@@ -2410,7 +2410,7 @@ export interface paths {
                                 }[];
                             }))[];
                         })[];
-                        /** @description a local date of `tz`, YYYY-MM-DD */
+                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
                         from: string;
                         goals: {
                             /** @description an event name */
@@ -2422,7 +2422,7 @@ export interface paths {
                         includeBots?: boolean;
                         /** @description site ids */
                         sites: string[];
-                        /** @description a local date of `tz`, YYYY-MM-DD */
+                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
                         to: string;
                         /**
                          * @description IANA time zone, e.g. Europe/Berlin
@@ -2646,7 +2646,7 @@ export interface paths {
                                 }[];
                             }))[];
                         })[];
-                        /** @description a local date of `tz`, YYYY-MM-DD */
+                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
                         from: string;
                         /** @description count traffic flagged as bots too (default false) */
                         includeBots?: boolean;
@@ -2657,7 +2657,7 @@ export interface paths {
                         sites: string[];
                         /** @default 3 */
                         steps?: number;
-                        /** @description a local date of `tz`, YYYY-MM-DD */
+                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
                         to: string;
                         /**
                          * @description IANA time zone, e.g. Europe/Berlin
@@ -2882,7 +2882,7 @@ export interface paths {
                                 }[];
                             }))[];
                         })[];
-                        /** @description a local date of `tz`, YYYY-MM-DD */
+                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
                         from: string;
                         /** @enum {unknown} */
                         granularity?: "minute" | "hour" | "day" | "week" | "month";
@@ -2890,7 +2890,7 @@ export interface paths {
                         includeBots?: boolean;
                         /** @description site ids */
                         sites: string[];
-                        /** @description a local date of `tz`, YYYY-MM-DD */
+                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
                         to: string;
                         /**
                          * @description IANA time zone, e.g. Europe/Berlin
@@ -3143,7 +3143,7 @@ export interface paths {
                                 }[];
                             }))[];
                         })[];
-                        /** @description a local date of `tz`, YYYY-MM-DD */
+                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
                         from: string;
                         /** @description count traffic flagged as bots too (default false) */
                         includeBots?: boolean;
@@ -3151,7 +3151,7 @@ export interface paths {
                         limit?: number;
                         /** @description site ids */
                         sites: string[];
-                        /** @description a local date of `tz`, YYYY-MM-DD */
+                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
                         to: string;
                         /**
                          * @description IANA time zone, e.g. Europe/Berlin
@@ -3184,6 +3184,233 @@ export interface paths {
                             from: string;
                             rows: {
                                 [key: string]: string | number | null;
+                            }[];
+                            to: string;
+                            tz: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/properties": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The property keys events carry (of one event, when given), most used first */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description only this event's properties */
+                        event?: string;
+                        filters?: ({
+                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                            dimension: string;
+                            /** @enum {unknown} */
+                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                            /** @description a string; a list for `in` */
+                            value: string | string[];
+                        } | {
+                            and: ({
+                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                dimension: string;
+                                /** @enum {unknown} */
+                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                /** @description a string; a list for `in` */
+                                value: string | string[];
+                            } | ({
+                                and: {
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                    dimension: string;
+                                    /** @enum {unknown} */
+                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                    /** @description a string; a list for `in` */
+                                    value: string | string[];
+                                }[];
+                            } | {
+                                or: {
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                    dimension: string;
+                                    /** @enum {unknown} */
+                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                    /** @description a string; a list for `in` */
+                                    value: string | string[];
+                                }[];
+                            }))[];
+                        } | {
+                            or: ({
+                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                dimension: string;
+                                /** @enum {unknown} */
+                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                /** @description a string; a list for `in` */
+                                value: string | string[];
+                            } | ({
+                                and: {
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                    dimension: string;
+                                    /** @enum {unknown} */
+                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                    /** @description a string; a list for `in` */
+                                    value: string | string[];
+                                }[];
+                            } | {
+                                or: {
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                    dimension: string;
+                                    /** @enum {unknown} */
+                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                    /** @description a string; a list for `in` */
+                                    value: string | string[];
+                                }[];
+                            }))[];
+                        })[];
+                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                        from: string;
+                        /** @description count traffic flagged as bots too (default false) */
+                        includeBots?: boolean;
+                        /** @default 100 */
+                        limit?: number;
+                        /** @description site ids */
+                        sites: string[];
+                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                        to: string;
+                        /**
+                         * @description IANA time zone, e.g. Europe/Berlin
+                         * @default UTC
+                         */
+                        tz: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            from: string;
+                            keys: {
+                                events: number;
+                                key: string;
+                                visitors: number;
                             }[];
                             to: string;
                             tz: string;
@@ -3607,7 +3834,7 @@ export interface paths {
                                 }[];
                             }))[];
                         })[];
-                        /** @description a local date of `tz`, YYYY-MM-DD */
+                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
                         from: string;
                         /** @description count traffic flagged as bots too (default false) */
                         includeBots?: boolean;
@@ -3618,7 +3845,7 @@ export interface paths {
                         period?: "day" | "week";
                         /** @description site ids */
                         sites: string[];
-                        /** @description a local date of `tz`, YYYY-MM-DD */
+                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
                         to: string;
                         /**
                          * @description IANA time zone, e.g. Europe/Berlin
@@ -3846,7 +4073,7 @@ export interface paths {
                                 }[];
                             }))[];
                         })[];
-                        /** @description a local date of `tz`, YYYY-MM-DD */
+                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
                         from: string;
                         /** @description count traffic flagged as bots too (default false) */
                         includeBots?: boolean;
@@ -3854,7 +4081,7 @@ export interface paths {
                         limit?: number;
                         /** @description site ids */
                         sites: string[];
-                        /** @description a local date of `tz`, YYYY-MM-DD */
+                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
                         to: string;
                         /**
                          * @description IANA time zone, e.g. Europe/Berlin
@@ -4091,7 +4318,7 @@ export interface paths {
                                 }[];
                             }))[];
                         })[];
-                        /** @description a local date of `tz`, YYYY-MM-DD */
+                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
                         from: string;
                         /** @description count traffic flagged as bots too (default false) */
                         includeBots?: boolean;
@@ -4099,7 +4326,7 @@ export interface paths {
                         limit?: number;
                         /** @description site ids */
                         sites: string[];
-                        /** @description a local date of `tz`, YYYY-MM-DD */
+                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
                         to: string;
                         /**
                          * @description IANA time zone, e.g. Europe/Berlin
@@ -4326,13 +4553,13 @@ export interface paths {
                                 }[];
                             }))[];
                         })[];
-                        /** @description a local date of `tz`, YYYY-MM-DD */
+                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
                         from: string;
                         /** @description count traffic flagged as bots too (default false) */
                         includeBots?: boolean;
                         /** @description site ids */
                         sites: string[];
-                        /** @description a local date of `tz`, YYYY-MM-DD */
+                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
                         to: string;
                         /**
                          * @description IANA time zone, e.g. Europe/Berlin

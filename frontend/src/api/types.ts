@@ -1,144 +1,54 @@
-// Response shapes of the backend's /api/v1 routes used by the dashboard.
+import type { paths } from "./schema.d.ts";
 
-export type Role = "admin" | "viewer";
+// The API's shapes, taken from the types generated out of the backend's OpenAPI document
+// (schema.d.ts; regenerate with `pnpm --filter @sightline/frontend gen:api`), never copied by hand.
 
-export interface User {
-  email: string;
-  role: Role;
-}
+type Json<T> = T extends { content: { "application/json": infer B } } ? B : never;
+type Op<P extends keyof paths, M extends "get" | "post" | "put" | "patch"> = NonNullable<
+  paths[P][M]
+>;
+/** A route's JSON body. */
+export type BodyOf<P extends keyof paths, M extends "post" | "put" | "patch" = "post"> = Json<
+  NonNullable<Op<P, M> extends { requestBody?: infer R } ? R : never>
+>;
+/** A route's 200 (or 201) JSON answer. */
+export type ResultOf<P extends keyof paths, M extends "get" | "post" | "put" | "patch" = "post"> =
+  Op<P, M> extends { responses: infer R }
+    ? R extends { 200: infer OK }
+      ? Json<OK>
+      : R extends { 201: infer Created }
+        ? Json<Created>
+        : never
+    : never;
 
-export interface AuthStatus {
-  setupRequired: boolean;
-}
+export type User = ResultOf<"/api/v1/me", "get">;
+export type Role = User["role"];
+export type AuthStatus = ResultOf<"/api/v1/auth/status", "get">;
+export type AuthResponse = ResultOf<"/api/v1/auth/login">;
+export type SitesResponse = ResultOf<"/api/v1/sites", "get">;
+export type Site = SitesResponse["sites"][number];
+export type NewSite = BodyOf<"/api/v1/sites">;
+export type SiteStatus = ResultOf<"/api/v1/sites/{id}/status", "get">;
 
-export interface AuthResponse {
-  token: string;
-  user: User;
-}
+export type QuerySpec = BodyOf<"/api/v1/query">;
+export type QueryResult = ResultOf<"/api/v1/query">;
+export type Row = QueryResult["rows"][number];
+export type Cell = Row[string];
+export type ApiMetric = QuerySpec["metrics"][number];
+/** One condition of a spec's filters (the API also takes and/or groups; the dashboard ANDs). */
+export type ApiFilter = Extract<NonNullable<QuerySpec["filters"]>[number], { dimension: string }>;
 
-export interface Site {
-  id: string;
-  name: string;
-  domains: string[];
-  /** IANA zone the site's reports use; sites created before zones existed read as UTC. */
-  timezone?: string;
-}
-
-export interface SitesResponse {
-  sites: Site[];
-}
-
-export interface SiteStatus {
-  firstEventAt: string | null;
-  lastEventAt: string | null;
-  events24h: number;
-  botEvents24h: number;
-}
-
-export type Cell = string | number | null;
-export type Row = Record<string, Cell>;
-
-export interface QueryResult {
-  from: string;
-  to: string;
-  tz: string;
-  columns: { name: string; kind: "time" | "dimension" | "metric" }[];
-  rows: Row[];
-  comparison?: { from: string; to: string; rows: Row[] };
-}
-
-export type ApiFilter = { dimension: string; op: string; value: string | string[] };
-
-export type ApiMetric = string | { name: string; label?: string; [key: string]: unknown };
-
-export interface QuerySpec {
-  sites: string[];
-  from: string;
-  to: string;
-  tz: string;
-  granularity?: string;
-  metrics: ApiMetric[];
-  dimensions?: string[];
-  filters?: ApiFilter[];
-  sort?: { by: string; dir?: "asc" | "desc" }[];
-  limit?: number;
-  compare?: string;
-  includeBots?: boolean;
-}
-
-export interface Realtime {
-  visitors: number;
-  minutes: { time: string; visitors: number; pageviews: number }[];
-  pages: { page: string; visitors: number }[];
-  sources: { source: string; visitors: number }[];
-}
-
-export interface PropertyKeys {
-  keys: { key: string; events: number; visitors: number }[];
-}
-
-export interface FunnelResult {
-  steps: {
-    name: string;
-    visitors: number;
-    conversion_rate: number;
-    step_conversion_rate: number;
-    drop_off: number;
-  }[];
-}
-
-export interface RetentionResult {
-  period: "day" | "week";
-  cohorts: {
-    cohort: string;
-    visitors: number;
-    retention: { period: number; visitors: number; rate: number }[];
-  }[];
-}
-
-export interface JourneysResult {
-  page: string;
-  direction: "after" | "before";
-  sessions: number;
-  paths: { pages: string[]; sessions: number }[];
-}
-
-export type TriageState = "unresolved" | "resolved" | "ignored";
-
-export interface ErrorGroup {
-  site: string;
-  fingerprint: string;
-  message: string;
-  type: string;
-  source: string;
-  occurrences: number;
-  visitors: number;
-  first_seen: string;
-  last_seen: string;
-  state: TriageState;
-}
-
-export interface ErrorsResult {
-  errors: ErrorGroup[];
-}
-
-export interface VitalsResult {
-  metrics: {
-    metric: "LCP" | "INP" | "CLS" | "FCP" | "TTFB";
-    samples: number;
-    p50: number | null;
-    p75: number | null;
-    p95: number | null;
-    good: number;
-    needs_improvement: number;
-    poor: number;
-  }[];
-}
+export type Realtime = ResultOf<"/api/v1/reports/realtime">;
+export type PropertyKeys = ResultOf<"/api/v1/reports/properties">;
+export type FunnelResult = ResultOf<"/api/v1/reports/funnel">;
+export type RetentionResult = ResultOf<"/api/v1/reports/retention">;
+export type JourneysResult = ResultOf<"/api/v1/reports/journeys">;
+export type ErrorsResult = ResultOf<"/api/v1/reports/errors">;
+export type ErrorGroup = ErrorsResult["errors"][number];
+export type TriageState = ErrorGroup["state"];
+export type VitalsResult = ResultOf<"/api/v1/reports/web-vitals">;
 
 /** The backend's error body: `message` is the text meant for people. */
-export interface ApiErrorBody {
-  statusCode?: number;
-  code?: string;
-  error?: string;
-  message?: string;
-}
+export type ApiErrorBody = Partial<
+  Json<NonNullable<Op<"/api/v1/query", "post">["responses"][400]>>
+>;

@@ -32,8 +32,8 @@ export function AppHeader({
               onChange={(e) => navigate(href(switchTo(state, { site: e.target.value })))}
             >
               {sites.map((s) => (
-                <option key={s.id} value={s.id}>
-                  {s.name === s.id ? s.id : `${s.name} (${s.id})`}
+                <option key={s.id} value={s.id} title={s.id}>
+                  {s.name}
                 </option>
               ))}
             </select>

@@ -1,5 +1,5 @@
 import { useQueryApi, useReport } from "../api/reports.ts";
-import type { VitalsResult } from "../api/types.ts";
+import type { ApiMetric, VitalsResult } from "../api/types.ts";
 import { formatCount } from "../lib/format.ts";
 import { useScope } from "../state/scope.tsx";
 import { Empty, Notice } from "../ui/Notice.tsx";
@@ -35,7 +35,13 @@ export function rating(
   return value <= t.good ? "good" : value <= t.poor ? "needs-improvement" : "poor";
 }
 
-const P75 = { name: "quantile", property: "value", q: 0.75, event: "web_vital", label: "p75" };
+const P75: ApiMetric = {
+  name: "quantile",
+  property: "value",
+  q: 0.75,
+  event: "web_vital",
+  label: "p75",
+};
 
 /** The p75 of each Core Web Vital with its share of good, middling and poor samples, and by page. */
 export default function VitalsPage() {

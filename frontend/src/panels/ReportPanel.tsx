@@ -23,10 +23,12 @@ export function ReportPanel({ panel }: { panel: PanelDef }) {
           hrefFor={(key) => href({ tabs: { ...state.tabs, [panel.key]: key } })}
         />
       </div>
-      <div className="panel-columns" aria-hidden="true">
-        <span>{tab.prefix ? `${tab.prefix} ${tab.drill?.label ?? ""}` : chosen.label}</span>
-        <span>{tab.columns[0]?.label}</span>
-      </div>
+      {!tab.map && (
+        <div className="panel-columns" aria-hidden="true">
+          <span>{tab.prefix ? `${tab.prefix} ${tab.drill?.label ?? ""}` : chosen.label}</span>
+          <span>{tab.columns[0]?.label}</span>
+        </div>
+      )}
       <ReportList tab={tab} />
       {!tab.map && (
         <Link className="panel-more" to={href({ details: detailsKey })}>

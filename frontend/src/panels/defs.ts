@@ -43,7 +43,7 @@ export interface PanelDef {
   tabs: TabDef[];
 }
 
-const col = (metric: string, label: string, format = formatCount): Column => ({
+const col = (metric: Extract<ApiMetric, string>, label: string, format = formatCount): Column => ({
   metric,
   key: metric,
   label,

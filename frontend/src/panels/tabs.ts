@@ -35,7 +35,9 @@ export function tabSpec(
     filters: [
       ...filters,
       ...(tab.where ?? []),
-      ...(extra.search ? [{ dimension: tab.dimension, op: "contains", value: extra.search }] : []),
+      ...(extra.search
+        ? [{ dimension: tab.dimension, op: "contains" as const, value: extra.search }]
+        : []),
     ],
     dimensions: [tab.dimension],
     metrics: tab.columns.map((c) => c.metric),

@@ -85,6 +85,10 @@ export function countryName(code: string): string {
 export function valueLabel(dimension: string, value: string): string {
   if (value === "") return DIMENSIONS[dimension]?.empty ?? "(empty)";
   if (dimension === "country") return countryName(value);
-  if (dimension === "device") return value.charAt(0).toUpperCase() + value.slice(1);
+  // Stored as keys ("organic_search", "mobile"); read as words.
+  if (dimension === "device" || dimension === "channel") {
+    const words = value.replaceAll("_", " ");
+    return words.charAt(0).toUpperCase() + words.slice(1);
+  }
   return value;
 }

@@ -1,3 +1,4 @@
+import type { ApiMetric } from "../api/types.ts";
 import { formatCount, formatDecimal, formatDuration, formatPercent } from "../lib/format.ts";
 
 // The headline metrics: what each is called, the query API metric behind it, how it reads.
@@ -14,7 +15,7 @@ export interface MetricInfo {
   key: MetricKey;
   label: string;
   /** The query API's name. */
-  api: string;
+  api: Extract<ApiMetric, string>;
   format: (n: number) => string;
   /** A fall is good news (bounce rate). */
   lowerIsBetter?: boolean;

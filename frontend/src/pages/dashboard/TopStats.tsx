@@ -83,9 +83,7 @@ function Kpi({
             title={previous === null ? undefined : `${metric.format(previous)} ${compareText}`}
           >
             {delta > 0 ? "↑" : delta < 0 ? "↓" : ""}
-            {metric.points
-              ? `${Math.abs(Math.round(delta))} pt`
-              : `${Math.abs(Math.round(delta))}%`}
+            {metric.points ? `${Math.abs(delta)} pt` : `${Math.abs(delta)}%`}
           </span>
         )}
         <Sparkline values={trend} />
