@@ -289,14 +289,86 @@ export const DOCS_OUTBOUND = [
   "https://docs.docker.com/compose/",
   "https://www.npmjs.com/",
 ];
+/** Download links, as the tracker reports them: the link's URL. */
 export const DOWNLOADS: ReadonlyArray<Record<string, string>> = [
-  { file: "sightline-2.4.1-linux-x64.tar.gz", version: "2.4.1" },
-  { file: "sightline-2.4.1-linux-arm64.tar.gz", version: "2.4.1" },
-  { file: "sightline-2.4.1-darwin-arm64.tar.gz", version: "2.4.1" },
-  { file: "sightline-2.4.1-windows-x64.zip", version: "2.4.1" },
-  { file: "docker-compose.yml", version: "2.4.1" },
-  { file: "sightline-2.3.0-linux-x64.tar.gz", version: "2.3.0" },
+  "sightline-2.4.1-linux-x64.tar.gz",
+  "sightline-2.4.1-linux-arm64.tar.gz",
+  "sightline-2.4.1-darwin-arm64.tar.gz",
+  "sightline-2.4.1-windows-x64.zip",
+  "docker-compose.yml",
+  "sightline-2.3.0-linux-x64.tar.gz",
+].map((file) => ({ url: `https://docs.example/releases/${file}` }));
+
+/**
+ * JavaScript errors as the errors plugin reports them (`fp` is its stack fingerprint), each
+ * with how often it happens relative to the others.
+ */
+export const JS_ERRORS: ReadonlyArray<readonly [Record<string, string>, number]> = [
+  [
+    {
+      message: "Cannot read properties of undefined (reading 'price')",
+      type: "TypeError",
+      source: "/assets/cart-3f9a1c.js",
+      line: "212",
+      col: "18",
+      fp: "demo-cart-price",
+    },
+    6,
+  ],
+  [
+    {
+      message: "Failed to fetch",
+      type: "unhandledrejection",
+      source: "",
+      line: "0",
+      col: "0",
+      fp: "demo-failed-fetch",
+    },
+    4,
+  ],
+  [
+    {
+      message: "ResizeObserver loop completed with undelivered notifications.",
+      type: "Error",
+      source: "/assets/app-91b2e0.js",
+      line: "1",
+      col: "4471",
+      fp: "demo-resize-observer",
+    },
+    3,
+  ],
+  [
+    {
+      message: "Unexpected token '<', is not valid JSON",
+      type: "SyntaxError",
+      source: "/assets/search-77ad12.js",
+      line: "48",
+      col: "9",
+      fp: "demo-search-json",
+    },
+    1,
+  ],
 ];
+
+/** Old links that now answer 404 (the page marks itself with the sightline:404 meta tag). */
+export const BROKEN_PATHS = [
+  "/old-summer-sale",
+  "/products/discontinued-scarf",
+  "/blog/draft-post",
+];
+
+/**
+ * Core Web Vitals as the vitals plugin reports them: a typical value per metric (the median of
+ * a skewed spread) and Google's good and poor thresholds for the rating.
+ */
+export const VITALS: ReadonlyArray<{ metric: string; median: number; good: number; poor: number }> =
+  [
+    { metric: "TTFB", median: 420, good: 800, poor: 1800 },
+    { metric: "FCP", median: 1300, good: 1800, poor: 3000 },
+    { metric: "LCP", median: 2100, good: 2500, poor: 4000 },
+    { metric: "CLS", median: 0.06, good: 0.1, poor: 0.25 },
+    { metric: "INP", median: 160, good: 200, poor: 500 },
+  ];
 export const CODE_LANGUAGES = ["bash", "html", "typescript", "yaml", "json"];
 
 // ---------------------------------------------------------------------------------------------

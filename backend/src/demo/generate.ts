@@ -8,6 +8,7 @@ import {
   BLOG_POSTS,
   BLOG_TAGS,
   BOT_REGIONS,
+  BROKEN_PATHS,
   botDevices,
   CODE_LANGUAGES,
   COUNTRIES,
@@ -19,6 +20,7 @@ import {
   DOCS_SEARCHES,
   DOWNLOADS,
   devicesFor,
+  JS_ERRORS,
   KIND_WEIGHT,
   PRODUCTS,
   type Product,
@@ -29,6 +31,7 @@ import {
   type SiteKind,
   type Source,
   sourcesFor,
+  VITALS,
 } from "./catalog.ts";
 import { Random, Weighted, zipf } from "./random.ts";
 
@@ -155,9 +158,19 @@ assertJsonSafe(
     CODE_LANGUAGES,
     COUNTRIES,
     BOT_REGIONS,
+    JS_ERRORS,
+    BROKEN_PATHS,
   },
   "catalog",
 );
+
+const jsErrors = new Weighted(JS_ERRORS);
+/** Share of page loads whose site runs the vitals plugin and whose browser reports vitals. */
+const VITALS_SHARE = 0.3;
+/** Share of page loads that hit a JavaScript error. */
+const ERROR_SHARE = 0.006;
+/** Share of landings on an old link that now answers 404. */
+const BROKEN_SHARE = 0.012;
 
 /**
  * The demo simulation: visitors arrive following each site's daily and weekly rhythm, come back
@@ -193,6 +206,8 @@ class Simulation {
   #pageStart = 0;
   #pageEnd = 0;
   #depth = 0;
+  /** Whether the current page load reports web vitals. */
+  #vitals = false;
   #minute = -1;
   #minutePrefix = "";
 
@@ -465,11 +480,38 @@ class Simulation {
   /** Opens a page: a pageview now; the visitor stays about `meanSeconds` and scrolls to a depth. */
   #open(path: string, meanSeconds: number, depths: readonly number[]): void {
     const rng = this.#rng;
+    // A landing on an old link meets the 404 page first, then follows its link onwards.
+    if (this.#session.pageviews === 0 && rng.chance(BROKEN_SHARE)) {
+      this.#pageview(rng.pick(BROKEN_PATHS));
+      this.#emit("404", {});
+      this.#t += 4 * SECOND + rng.int(20 * SECOND);
+    }
     this.#pageview(path);
     this.#pageStart = this.#t;
     const stay = Math.min(MAX_PAUSE_MS, 2 * SECOND + rng.exp(meanSeconds * SECOND));
     this.#pageEnd = this.#t + Math.floor(stay);
     this.#depth = rng.pick(depths);
+    this.#vitals = rng.chance(VITALS_SHARE);
+    if (this.#vitals) this.#loadVitals();
+    if (rng.chance(ERROR_SHARE)) {
+      this.#during(0.1);
+      this.#emit("error", { ...jsErrors.pick(rng) });
+    }
+  }
+
+  /** The vitals a page load reports at once (TTFB, FCP, LCP), each from a skewed spread. */
+  #loadVitals(): void {
+    for (const v of VITALS) if (v.metric !== "CLS" && v.metric !== "INP") this.#vital(v);
+  }
+
+  #vital(v: (typeof VITALS)[number]): void {
+    const rng = this.#rng;
+    // Lognormal-like: the median times e^(σ·z), z roughly normal from three uniforms.
+    const z = (rng.next() + rng.next() + rng.next() - 1.5) * 2;
+    const value = v.median * Math.exp(0.55 * z);
+    const rounded = v.metric === "CLS" ? Math.round(value * 1000) / 1000 : Math.round(value);
+    const rating = rounded <= v.good ? "good" : rounded <= v.poor ? "needs-improvement" : "poor";
+    this.#emit("web_vital", { metric: v.metric, value: String(rounded), rating });
   }
 
   /** Moves the clock to `share` of the visitor's time on the current page. */
@@ -482,6 +524,12 @@ class Simulation {
   #leave(): void {
     const rng = this.#rng;
     this.#t = Math.max(this.#t, this.#pageEnd);
+    // Layout shift always, interaction latency when the visitor interacted, as the page hides.
+    if (this.#vitals) {
+      for (const v of VITALS) {
+        if (v.metric === "CLS" || (v.metric === "INP" && rng.chance(0.6))) this.#vital(v);
+      }
+    }
     // Some reports never arrive (tab killed, beacon refused).
     if (rng.chance(0.92)) {
       const engaged = Math.floor((this.#t - this.#pageStart) * (0.45 + 0.5 * rng.next()));
@@ -568,6 +616,7 @@ class Simulation {
     if (rng.chance(0.3)) {
       this.#during(0.3);
       this.#identify("cus");
+      this.#emit("form", { form: "checkout-account", action: "/checkout" });
       this.#emit("signup", { method: rng.pick(["email", "email", "google", "apple"]) });
     }
     const pays = rng.chance(0.7);
@@ -608,12 +657,14 @@ class Simulation {
         }
         if (rng.chance(0.008)) {
           this.#during(0.95);
+          this.#emit("form", { form: "newsletter-inline", action: "/subscribe" });
           this.#emit("signup", { plan: "newsletter" });
         }
       } else {
         this.#open(page, 35, OTHER_DEPTHS);
         if (page === "/newsletter" && rng.chance(0.22)) {
           this.#during(0.7);
+          this.#emit("form", { form: "newsletter", action: "/subscribe" });
           this.#emit("signup", { plan: rng.chance(0.9) ? "newsletter" : "supporter" });
         }
       }
@@ -670,6 +721,7 @@ class Simulation {
             this.#during(0.8);
             this.#identify("usr");
             const plan = rng.next();
+            this.#emit("form", { form: "signup", action: "/signup" });
             this.#emit("signup", { plan: plan < 0.7 ? "free" : plan < 0.95 ? "pro" : "team" });
             this.#leave();
             this.#open("/docs/getting-started/quickstart", 120, READING_DEPTHS);

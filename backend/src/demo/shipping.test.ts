@@ -87,6 +87,7 @@ describe("pnpm demo beside a running server", () => {
     expect(res.statusCode).toBe(200);
     const stats = res.json() as { totals: { pageviews: number; visitors: number } };
     expect(stats.totals.pageviews).toBe(shop.length);
-    expect(stats.totals.pageviews).toBeGreaterThan(500);
+    // A real share of the 4,000 events (about a tenth are pageviews of the shop).
+    expect(stats.totals.pageviews).toBeGreaterThan(300);
   });
 });

@@ -3,6 +3,7 @@ import { TooltipComponent, type TooltipComponentOption } from "echarts/component
 import { type ComposeOption, init, use } from "echarts/core";
 import { SVGRenderer } from "echarts/renderers";
 import { useEffect, useRef } from "react";
+import { journeyChain } from "./journey.ts";
 
 use([SankeyChart, TooltipComponent, SVGRenderer]);
 
@@ -14,12 +15,12 @@ function cssVar(name: string, fallback: string): string {
 }
 
 /**
- * Paths from (or to) one page as a sankey. A page can recur along a path, so each node is a page
- * at one step ("2 · /pricing"): the diagram then never loops.
+ * Paths from (or to) one page as a sankey (ends made explicit by `journeyChain`). A page can
+ * recur along a path, so each node is a page at one step ("2 · /pricing"): it never loops.
  */
 export function sankeyData(
-  page: string,
   direction: "after" | "before",
+  steps: number,
   paths: { pages: string[]; sessions: number }[],
 ) {
   const nodes = new Map<string, { name: string; depth: number }>();
@@ -30,7 +31,7 @@ export function sankeyData(
     return id;
   };
   for (const p of paths) {
-    const chain = direction === "after" ? [page, ...p.pages] : [...p.pages, page];
+    const chain = journeyChain(p.pages, direction, steps);
     for (let i = 0; i + 1 < chain.length; i++) {
       const source = node(i, chain[i] ?? "");
       const target = node(i + 1, chain[i + 1] ?? "");
@@ -46,10 +47,12 @@ export function sankeyData(
 export default function Sankey({
   page,
   direction,
+  steps,
   paths,
 }: {
   page: string;
   direction: "after" | "before";
+  steps: number;
   paths: { pages: string[]; sessions: number }[];
 }) {
   const ref = useRef<HTMLDivElement>(null);
@@ -57,7 +60,7 @@ export default function Sankey({
     const el = ref.current;
     if (!el) return;
     const chart = init(el, undefined, { renderer: "svg" });
-    const { nodes, links } = sankeyData(page, direction, paths);
+    const { nodes, links } = sankeyData(direction, steps, paths);
     const text = cssVar("--text", "#111827");
     const option: Option = {
       tooltip: { trigger: "item" },
@@ -83,7 +86,7 @@ export default function Sankey({
       resize.disconnect();
       chart.dispose();
     };
-  }, [page, direction, paths]);
+  }, [direction, steps, paths]);
   return (
     <div
       ref={ref}

@@ -1,6 +1,7 @@
 import { type FormEvent, lazy, Suspense, useState } from "react";
 import { useQueryApi, useReport } from "../api/reports.ts";
 import type { JourneysResult } from "../api/types.ts";
+import { journeyChain } from "../charts/journey.ts";
 import { formatCount } from "../lib/format.ts";
 import { useScope } from "../state/scope.tsx";
 import { ErrorBoundary } from "../ui/ErrorBoundary.tsx";
@@ -78,7 +79,12 @@ export default function JourneysPage() {
                     fallback={<ErrorNotice message="The diagram could not be loaded." />}
                   >
                     <Suspense fallback={<Loading>Loading the diagram…</Loading>}>
-                      <Sankey page={data.page} direction={data.direction} paths={data.paths} />
+                      <Sankey
+                        page={data.page}
+                        direction={data.direction}
+                        steps={steps}
+                        paths={data.paths}
+                      />
                     </Suspense>
                   </ErrorBoundary>
                   <table className="details-table">
