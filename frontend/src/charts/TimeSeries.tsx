@@ -23,14 +23,16 @@ export interface TimeSeriesProps {
   /** Names of the two lines for the tooltip. */
   seriesName?: string;
   comparisonName?: string;
+  /** Whole numbers only (counts): the axis never shows 0.5. */
+  integer?: boolean;
 }
 
 const PAD = { top: 12, right: 12, bottom: 28, left: 48 };
 
-/** Rounded tick step: 1, 2 or 5 times a power of ten. */
-export function niceTicks(max: number, count = 4): number[] {
+/** Rounded tick step: 1, 2 or 5 times a power of ten (at least 1 for whole numbers). */
+export function niceTicks(max: number, count = 4, integer = false): number[] {
   if (!(max > 0)) return [0, 1];
-  const raw = max / count;
+  const raw = integer ? Math.max(1, max / count) : max / count;
   const power = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 2.5, 5, 10].map((m) => m * power).find((s) => s >= raw) ?? raw;
   const ticks: number[] = [];
@@ -83,13 +85,14 @@ export function TimeSeries({
   height = 280,
   seriesName = "This period",
   comparisonName = "Comparison",
+  integer = false,
 }: TimeSeriesProps) {
   const [ref, width] = useWidth<HTMLDivElement>(720);
   const [hover, setHover] = useState<number | null>(null);
   const gradient = useId();
   const n = labels.length;
   const max = Math.max(0, ...values.map((v) => v ?? 0), ...(comparison ?? []).map((v) => v ?? 0));
-  const ticks = useMemo(() => niceTicks(max), [max]);
+  const ticks = useMemo(() => niceTicks(max, 4, integer), [max, integer]);
   const top = ticks[ticks.length - 1] || 1;
   const innerW = Math.max(10, width - PAD.left - PAD.right);
   const innerH = height - PAD.top - PAD.bottom;
@@ -139,13 +142,17 @@ export function TimeSeries({
             </text>
           </g>
         ))}
-        {labels.map((l, i) =>
-          i % every === 0 ? (
-            <text key={l} className="axis-text" x={x(i)} y={height - 8} textAnchor="middle">
+        {labels.map((l, i) => {
+          if (i % every !== 0) return null;
+          // Labels at the edges lean inwards instead of being cut off.
+          const at = x(i);
+          const anchor = at > width - 40 ? "end" : at < PAD.left + 20 ? "start" : "middle";
+          return (
+            <text key={l} className="axis-text" x={at} y={height - 8} textAnchor={anchor}>
               {bucketText(l, granularity)}
             </text>
-          ) : null,
-        )}
+          );
+        })}
         {area && <path d={area} fill={`url(#${gradient})`} />}
         {comparePts.length > 0 && (
           <path className="line-compare" d={pathOf(comparePts)} data-testid="comparison-line" />

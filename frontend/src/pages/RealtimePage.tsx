@@ -56,6 +56,7 @@ export default function RealtimePage() {
               values={(data?.minutes ?? []).map((m) => m.pageviews)}
               granularity="minute"
               format={formatCount}
+              integer
               partialLast
               label="Pageviews per minute, the last 30 minutes"
               seriesName="Pageviews"

@@ -21,12 +21,26 @@ export interface MetricInfo {
   lowerIsBetter?: boolean;
   /** Changes are shown in points, not percent (rates). */
   points?: boolean;
+  /** A count: whole numbers only. */
+  integer?: boolean;
 }
 
 export const METRICS: readonly MetricInfo[] = [
-  { key: "visitors", label: "Unique visitors", api: "visitors", format: formatCount },
-  { key: "visits", label: "Total visits", api: "sessions", format: formatCount },
-  { key: "pageviews", label: "Total pageviews", api: "pageviews", format: formatCount },
+  {
+    key: "visitors",
+    label: "Unique visitors",
+    api: "visitors",
+    format: formatCount,
+    integer: true,
+  },
+  { key: "visits", label: "Total visits", api: "sessions", format: formatCount, integer: true },
+  {
+    key: "pageviews",
+    label: "Total pageviews",
+    api: "pageviews",
+    format: formatCount,
+    integer: true,
+  },
   {
     key: "views_per_visit",
     label: "Views per visit",

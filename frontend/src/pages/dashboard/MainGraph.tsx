@@ -49,6 +49,7 @@ export function MainGraph() {
             comparisonLabels={comparison?.map((r) => String(r.time))}
             granularity={granularity}
             format={metric.format}
+            integer={metric.integer}
             partialLast={partialLast}
             label={`${metric.label} by ${granularity}, ${resolved.label}`}
             seriesName={resolved.label}
