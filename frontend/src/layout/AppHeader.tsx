@@ -4,6 +4,9 @@ import { Link, navigate } from "../router.ts";
 import { PAGES, switchTo } from "../state/dash.ts";
 import { useDash } from "../state/scope.tsx";
 import { ThemeToggle } from "../ui/ThemeToggle.tsx";
+import { ADD_SITE_PATH } from "./NoSites.tsx";
+
+const ADD = "\u0000add";
 
 /** One line at every width: brand, site switcher, theme and account; the pages get a bar below. */
 export function AppHeader({
@@ -29,13 +32,20 @@ export function AppHeader({
             <select
               name="site"
               value={site.id}
-              onChange={(e) => navigate(href(switchTo(state, { site: e.target.value })))}
+              onChange={(e) =>
+                navigate(
+                  e.target.value === ADD
+                    ? ADD_SITE_PATH
+                    : href(switchTo(state, { site: e.target.value })),
+                )
+              }
             >
               {sites.map((s) => (
                 <option key={s.id} value={s.id} title={s.id}>
                   {s.name}
                 </option>
               ))}
+              {user?.role === "admin" && <option value={ADD}>+ Add a site…</option>}
             </select>
           </label>
         )}

@@ -7,8 +7,10 @@ import { navigate } from "../router.ts";
 import { ErrorNotice } from "../ui/Notice.tsx";
 import { TimeZoneSelect, viewerZone } from "./TimeZoneSelect.tsx";
 
-/** No site exists yet: admins add the first one here; others are told whom to ask. */
-export function NoSites({ user }: { user: User | undefined }) {
+export const ADD_SITE_PATH = "/sites-new";
+
+/** Adding a site (the first one, or another): admins add it here; others are told whom to ask. */
+export function NoSites({ user, first }: { user: User | undefined; first: boolean }) {
   const client = useQueryClient();
   const [domain, setDomain] = useState("");
   const [timezone, setTimezone] = useState(viewerZone);
@@ -32,14 +34,14 @@ export function NoSites({ user }: { user: User | undefined }) {
   if (user && user.role !== "admin") {
     return (
       <section className="card empty">
-        <h1>No sites yet</h1>
+        <h1>{first ? "No sites yet" : "Only admins add sites"}</h1>
         <p className="muted">An admin adds sites; ask one to add yours, then reload this page.</p>
       </section>
     );
   }
   return (
     <section className="card setup-card">
-      <h1>Add your first site</h1>
+      <h1>{first ? "Add your first site" : "Add a site"}</h1>
       <p className="muted">
         Sightline counts visits to the sites you add. Give the site's domain; the next page shows
         the snippet to put on it.

@@ -3,14 +3,14 @@ import { errorMessage } from "../api/client.ts";
 import { useMe, useSiteStatus, useSites } from "../api/queries.ts";
 import type { Site } from "../api/types.ts";
 import { DashboardPage } from "../pages/DashboardPage.tsx";
-import { navigate } from "../router.ts";
+import { navigate, useLocation } from "../router.ts";
 import { SiteSetup } from "../sites/SiteSetup.tsx";
 import { dashHref, type PageKey } from "../state/dash.ts";
 import { ScopeProvider, useDash } from "../state/scope.tsx";
 import { ErrorBoundary } from "../ui/ErrorBoundary.tsx";
 import { ErrorNotice, Loading } from "../ui/Notice.tsx";
 import { AppHeader } from "./AppHeader.tsx";
-import { NoSites } from "./NoSites.tsx";
+import { ADD_SITE_PATH, NoSites } from "./NoSites.tsx";
 import { rememberedSite, rememberSite } from "./rememberSite.ts";
 
 // Every page but the dashboard loads its code when it is first opened.
@@ -35,15 +35,17 @@ export function SignedIn() {
   const me = useMe();
   const sites = useSites();
   const { state } = useDash();
+  const { pathname } = useLocation();
+  const adding = pathname === ADD_SITE_PATH;
   const list = sites.data?.sites;
   const site = list?.find((s) => s.id === state.site) ?? null;
 
   // "/" and unknown sites go to the last site opened here, else the first one.
   useEffect(() => {
-    if (!list?.length || site) return;
+    if (adding || !list?.length || site) return;
     const fallback = list.find((s) => s.id === rememberedSite()) ?? list[0];
     if (fallback) navigate(dashHref({ ...state, site: fallback.id }), { replace: true });
-  }, [list, site, state]);
+  }, [adding, list, site, state]);
 
   useEffect(() => {
     if (site) rememberSite(site.id);
@@ -53,7 +55,7 @@ export function SignedIn() {
   if (sites.isPending) body = <Loading>Loading sites…</Loading>;
   else if (sites.isError)
     body = <ErrorNotice message={errorMessage(sites.error)} onRetry={() => sites.refetch()} />;
-  else if (!list?.length) body = <NoSites user={me.data} />;
+  else if (!list?.length || adding) body = <NoSites user={me.data} first={!list?.length} />;
   else if (!site) body = <Loading>Opening the site…</Loading>;
   else body = <SiteView key={site.id} site={site} />;
 
