@@ -97,6 +97,7 @@ export default function ErrorsPage() {
 }
 
 function ErrorRow({ error }: { error: ErrorGroup }) {
+  const { tz } = useScope();
   const client = useQueryClient();
   const triage = useMutation({
     mutationFn: (next: TriageState) =>
@@ -122,7 +123,13 @@ function ErrorRow({ error }: { error: ErrorGroup }) {
       </th>
       <td className="num">{formatCount(error.occurrences)}</td>
       <td className="num">{formatCount(error.visitors)}</td>
-      <td>{new Date(error.last_seen).toLocaleString()}</td>
+      <td>
+        {new Date(error.last_seen).toLocaleString("en-GB", {
+          timeZone: tz,
+          dateStyle: "medium",
+          timeStyle: "short",
+        })}
+      </td>
       <td>
         <span className={`badge badge-${error.state}`}>{error.state}</span>
         <span className="row-actions">

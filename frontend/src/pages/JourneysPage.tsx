@@ -100,10 +100,7 @@ export default function JourneysPage() {
                       {data.paths.map((p) => (
                         <tr key={p.pages.join(" → ")} data-testid="journey-path">
                           <th scope="row">
-                            {(direction === "after"
-                              ? [data.page, ...p.pages]
-                              : [...p.pages, data.page]
-                            ).join(" → ")}
+                            {journeyChain(p.pages, data.direction, steps).join(" → ")}
                           </th>
                           <td className="num">{formatCount(p.sessions)}</td>
                         </tr>
