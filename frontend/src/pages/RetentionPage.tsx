@@ -70,8 +70,11 @@ export default function RetentionPage() {
                               <td
                                 key={p}
                                 className="num heat"
+                                // Square-root shading: 2% and 8% differ as visibly as 50% and 100%.
                                 style={
-                                  { "--rate": `${Math.round(cell.rate)}%` } as React.CSSProperties
+                                  {
+                                    "--rate": `${Math.round(10 * Math.sqrt(cell.rate))}%`,
+                                  } as React.CSSProperties
                                 }
                                 title={`${formatCount(cell.visitors)} of ${formatCount(c.visitors)} visitors`}
                               >

@@ -58,7 +58,9 @@ function Kpi({
   onSelect: () => void;
   loading: boolean;
 }) {
-  const delta = change(value, previous, metric.points);
+  const raw = change(value, previous, metric.points);
+  // Rounded first, so a change that reads as 0 is neither up nor down.
+  const delta = raw === null ? null : Math.round(raw);
   const good = delta === null || delta === 0 ? null : delta > 0 !== Boolean(metric.lowerIsBetter);
   return (
     <button
