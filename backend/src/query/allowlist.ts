@@ -6,7 +6,8 @@ import type { SessionColumn } from "./sessions.ts";
  * only from here; a property key is a bound parameter inside `props[...]`.
  */
 export interface DimensionDef {
-  sql: string;
+  /** The SQL, or a function of the query's time-zone placeholder for local-time dimensions. */
+  sql: string | ((zone: string) => string);
   /** Raw columns it reads. */
   columns: readonly string[];
   /** Derived from the query-time session (entry and exit page): the session column it reads. */
@@ -39,13 +40,26 @@ export const DIMENSIONS: Readonly<Record<string, DimensionDef>> = {
   language: column("language"),
   event: column("name"),
   currency: column("currency"),
+  /** 1 (Monday) to 7 (Sunday), in the query's zone. */
+  day_of_week: { sql: (zone) => `toString(toDayOfWeek(ts, 0, ${zone}))`, columns: ["ts"] },
+  /** "00" to "23", in the query's zone. */
+  hour_of_day: { sql: (zone) => `leftPad(toString(toHour(ts, ${zone})), 2, '0')`, columns: ["ts"] },
 };
 
 const PROPERTY = /^prop:(.{1,64})$/su;
 
+/** A dimension with its SQL made concrete: local-time dimensions read the query's zone. */
+export interface ResolvedDimension extends DimensionDef {
+  sql: string;
+}
+
 /** The SQL of a dimension, or null when the name is not allowed. */
-export function dimension(name: string, params: Params): DimensionDef | null {
-  if (Object.hasOwn(DIMENSIONS, name)) return DIMENSIONS[name] ?? null;
+export function dimension(name: string, params: Params): ResolvedDimension | null {
+  if (Object.hasOwn(DIMENSIONS, name)) {
+    const d = DIMENSIONS[name];
+    if (!d) return null;
+    return { ...d, sql: typeof d.sql === "function" ? d.sql(params.zone()) : d.sql };
+  }
   const key = PROPERTY.exec(name)?.[1];
   if (key === undefined) return null;
   return { sql: `props[${params.bind(key, "String")}]`, columns: ["props"] };

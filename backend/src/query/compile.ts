@@ -1,6 +1,6 @@
 import { errors } from "../errors.ts";
 import type { Column, Filter, QuerySpec } from "../schemas/query.ts";
-import { BASE_COLUMNS, type DimensionDef, dimension } from "./allowlist.ts";
+import { BASE_COLUMNS, dimension, type ResolvedDimension } from "./allowlist.ts";
 import { type CompiledFilter, compileFilters } from "./filters.ts";
 import {
   type CompiledMetric,
@@ -101,8 +101,8 @@ function uniqueLabels(columns: Column[]): void {
 
 /** Compiles a spec over one range into a single SELECT with bound values only. */
 export function compileQuery(spec: QuerySpec, range: Range): CompiledQuery {
-  const params = new Params();
-  const dims: DimensionDef[] = (spec.dimensions ?? []).map((name, i) => {
+  const params = new Params(range.tz);
+  const dims: ResolvedDimension[] = (spec.dimensions ?? []).map((name, i) => {
     const d = dimension(name, params);
     if (!d) throw errors.badRequest(`body/dimensions/${i}: unknown dimension "${name}"`);
     return d;

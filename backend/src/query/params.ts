@@ -7,6 +7,16 @@ import type { QueryParams } from "@sightline/config";
 export class Params {
   readonly values: QueryParams = {};
   #next = 0;
+  #zone: string | null = null;
+
+  /** `zone` is the query's time zone, for dimensions read in local time (hour of day). */
+  constructor(readonly timeZone = "UTC") {}
+
+  /** The query's time zone as a placeholder, bound once. */
+  zone(): string {
+    this.#zone ??= this.bind(this.timeZone, "String");
+    return this.#zone;
+  }
 
   bind(value: string | number | readonly string[], type: ParamType): string {
     const name = `p${this.#next++}`;

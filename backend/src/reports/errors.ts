@@ -33,7 +33,7 @@ export async function errorGroups(
   body: ErrorsBody,
 ): Promise<ErrorsResult> {
   const range = resolveRange(body);
-  const params = new Params();
+  const params = new Params(range.tz);
   const filters = compileFilters(body.filters, params);
   if (filters.session) {
     // Entry and exit pages describe visits, not errors.

@@ -14,7 +14,7 @@ import { goalName } from "./goals.ts";
  */
 export async function funnel(ch: Reader, body: FunnelBody): Promise<FunnelResult> {
   const range = resolveRange(body);
-  const params = new Params();
+  const params = new Params(range.tz);
   const steps = body.steps.map((s, i) => goalCondition(s, `body/steps/${i}`, params));
   const window = body.window ?? 86_400;
   const filters = compileFilters(body.filters, params);

@@ -14,7 +14,7 @@ import type { JourneysBody, JourneysResult } from "../schemas/reports.ts";
  */
 export async function journeys(ch: Reader, body: JourneysBody): Promise<JourneysResult> {
   const range = resolveRange(body);
-  const params = new Params();
+  const params = new Params(range.tz);
   const filters = compileFilters(body.filters, params);
   const source = chooseSource({
     columns: new Set(["pathname", ...filters.columns]),

@@ -17,7 +17,7 @@ interface KeyRow {
  */
 export async function properties(ch: Reader, body: PropertiesBody): Promise<PropertiesResult> {
   const range = resolveRange(body);
-  const params = new Params();
+  const params = new Params(range.tz);
   const filters = compileFilters(body.filters, params);
   const { from, where } = filteredEvents(body, range, params, filters, new Set(["props"]), {
     exactTime: false,

@@ -28,7 +28,8 @@ const COLUMNS = new Set([
 /** A dimension's SQL from the allowlist, so "page" means here what it means in every report. */
 function dimensionSql(name: string): string {
   const sql = DIMENSIONS[name]?.sql;
-  if (sql === undefined) throw new Error(`no dimension ${name}`);
+  // Only plain columns are read here (page, source), never a local-time dimension.
+  if (typeof sql !== "string") throw new Error(`no plain dimension ${name}`);
   return sql;
 }
 

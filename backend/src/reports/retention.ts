@@ -15,7 +15,7 @@ const DAY_MS = 86_400_000;
 export async function retention(ch: Reader, body: RetentionBody): Promise<RetentionResult> {
   const range = resolveRange(body);
   const period = body.period ?? "week";
-  const params = new Params();
+  const params = new Params(range.tz);
   const filters = compileFilters(body.filters, params);
   const { from, where } = filteredEvents(body, range, params, filters, new Set(), {
     exactTime: false,

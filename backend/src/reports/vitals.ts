@@ -23,7 +23,7 @@ interface VitalRow {
  */
 export async function webVitals(ch: Reader, body: VitalsBody): Promise<VitalsResult> {
   const range = resolveRange(body);
-  const params = new Params();
+  const params = new Params(range.tz);
   const filters = compileFilters(body.filters, params);
   const { from, where } = filteredEvents(body, range, params, filters, new Set(["props"]), {
     exactTime: false,

@@ -552,6 +552,44 @@ describe("POST /api/v1/query", () => {
     expect(anonymous.statusCode).toBe(401);
   });
 
+  it("breaks down by weekday and hour of day in the query's zone, and filters by them", async () => {
+    const tz = "America/New_York";
+    const scope = { ...wide, tz };
+    const scoped = inScope(rows, scope).filter((e) => e.name === "pageview");
+    const local = (e: EventRow) => {
+      const parts = Object.fromEntries(
+        new Intl.DateTimeFormat("en-US", {
+          timeZone: tz,
+          weekday: "short",
+          hour: "2-digit",
+          hourCycle: "h23",
+        })
+          .formatToParts(msOf(e))
+          .map((p) => [p.type, p.value]),
+      );
+      const day =
+        ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"].indexOf(String(parts.weekday)) + 1;
+      return `${day}|${parts.hour}`;
+    };
+    const model = new Map<string, number>();
+    for (const e of scoped) model.set(local(e), (model.get(local(e)) ?? 0) + 1);
+    const grid = await ok({
+      ...scope,
+      dimensions: ["day_of_week", "hour_of_day"],
+      metrics: ["pageviews"],
+      limit: 1000,
+    });
+    expect(
+      new Map(grid.rows.map((r) => [`${r.day_of_week}|${r.hour_of_day}`, Number(r.pageviews)])),
+    ).toEqual(model);
+    const mondays = await ok({
+      ...scope,
+      metrics: ["pageviews"],
+      filters: [{ dimension: "day_of_week", op: "is", value: "1" }],
+    });
+    expect(mondays.rows[0]?.pageviews).toBe(scoped.filter((e) => local(e).startsWith("1|")).length);
+  });
+
   it("takes an `in` filter with one value", async () => {
     const scope = { ...wide, metrics: ["pageviews"] };
     const one = await ok({

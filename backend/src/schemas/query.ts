@@ -41,7 +41,7 @@ export const Dimension = Type.String({
   minLength: 1,
   maxLength: 80,
   description:
-    "page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property",
+    "page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property",
 });
 
 export const FilterOp = Type.Enum(["is", "is_not", "contains", "not_contains", "matches", "in"]);
