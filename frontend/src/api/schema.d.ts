@@ -638,7 +638,7 @@ export interface paths {
                         compare?: "previous_period" | "year_earlier";
                         dimensions?: string[];
                         filters?: ({
-                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                             dimension: string;
                             /** @enum {unknown} */
                             op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -646,7 +646,7 @@ export interface paths {
                             value: string | string[];
                         } | {
                             and: ({
-                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                 dimension: string;
                                 /** @enum {unknown} */
                                 op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -654,7 +654,7 @@ export interface paths {
                                 value: string | string[];
                             } | ({
                                 and: {
-                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                     dimension: string;
                                     /** @enum {unknown} */
                                     op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -663,7 +663,7 @@ export interface paths {
                                 }[];
                             } | {
                                 or: {
-                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                     dimension: string;
                                     /** @enum {unknown} */
                                     op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -673,7 +673,7 @@ export interface paths {
                             }))[];
                         } | {
                             or: ({
-                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                 dimension: string;
                                 /** @enum {unknown} */
                                 op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -681,7 +681,7 @@ export interface paths {
                                 value: string | string[];
                             } | ({
                                 and: {
-                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                     dimension: string;
                                     /** @enum {unknown} */
                                     op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -690,7 +690,7 @@ export interface paths {
                                 }[];
                             } | {
                                 or: {
-                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                     dimension: string;
                                     /** @enum {unknown} */
                                     op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -904,7 +904,7 @@ export interface paths {
                         compare?: "previous_period" | "year_earlier";
                         dimensions?: string[];
                         filters?: ({
-                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                             dimension: string;
                             /** @enum {unknown} */
                             op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -912,7 +912,7 @@ export interface paths {
                             value: string | string[];
                         } | {
                             and: ({
-                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                 dimension: string;
                                 /** @enum {unknown} */
                                 op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -920,7 +920,7 @@ export interface paths {
                                 value: string | string[];
                             } | ({
                                 and: {
-                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                     dimension: string;
                                     /** @enum {unknown} */
                                     op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -929,7 +929,7 @@ export interface paths {
                                 }[];
                             } | {
                                 or: {
-                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                     dimension: string;
                                     /** @enum {unknown} */
                                     op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -939,7 +939,7 @@ export interface paths {
                             }))[];
                         } | {
                             or: ({
-                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                 dimension: string;
                                 /** @enum {unknown} */
                                 op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -947,7 +947,7 @@ export interface paths {
                                 value: string | string[];
                             } | ({
                                 and: {
-                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                     dimension: string;
                                     /** @enum {unknown} */
                                     op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -956,7 +956,7 @@ export interface paths {
                                 }[];
                             } | {
                                 or: {
-                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                     dimension: string;
                                     /** @enum {unknown} */
                                     op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -1154,7 +1154,7 @@ export interface paths {
                          */
                         compare?: "previous_period" | "year_earlier";
                         filters?: ({
-                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                             dimension: string;
                             /** @enum {unknown} */
                             op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -1162,7 +1162,7 @@ export interface paths {
                             value: string | string[];
                         } | {
                             and: ({
-                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                 dimension: string;
                                 /** @enum {unknown} */
                                 op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -1170,7 +1170,7 @@ export interface paths {
                                 value: string | string[];
                             } | ({
                                 and: {
-                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                     dimension: string;
                                     /** @enum {unknown} */
                                     op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -1179,7 +1179,7 @@ export interface paths {
                                 }[];
                             } | {
                                 or: {
-                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                     dimension: string;
                                     /** @enum {unknown} */
                                     op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -1189,7 +1189,7 @@ export interface paths {
                             }))[];
                         } | {
                             or: ({
-                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                 dimension: string;
                                 /** @enum {unknown} */
                                 op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -1197,7 +1197,7 @@ export interface paths {
                                 value: string | string[];
                             } | ({
                                 and: {
-                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                     dimension: string;
                                     /** @enum {unknown} */
                                     op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -1206,7 +1206,7 @@ export interface paths {
                                 }[];
                             } | {
                                 or: {
-                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                     dimension: string;
                                     /** @enum {unknown} */
                                     op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -1389,7 +1389,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         filters?: ({
-                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                             dimension: string;
                             /** @enum {unknown} */
                             op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -1397,7 +1397,7 @@ export interface paths {
                             value: string | string[];
                         } | {
                             and: ({
-                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                 dimension: string;
                                 /** @enum {unknown} */
                                 op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -1405,7 +1405,7 @@ export interface paths {
                                 value: string | string[];
                             } | ({
                                 and: {
-                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                     dimension: string;
                                     /** @enum {unknown} */
                                     op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -1414,7 +1414,7 @@ export interface paths {
                                 }[];
                             } | {
                                 or: {
-                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                     dimension: string;
                                     /** @enum {unknown} */
                                     op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -1424,7 +1424,7 @@ export interface paths {
                             }))[];
                         } | {
                             or: ({
-                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                 dimension: string;
                                 /** @enum {unknown} */
                                 op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -1432,7 +1432,7 @@ export interface paths {
                                 value: string | string[];
                             } | ({
                                 and: {
-                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                     dimension: string;
                                     /** @enum {unknown} */
                                     op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -1441,7 +1441,7 @@ export interface paths {
                                 }[];
                             } | {
                                 or: {
-                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                     dimension: string;
                                     /** @enum {unknown} */
                                     op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -1631,7 +1631,7 @@ export interface paths {
                         /** @description break one event down by a property */
                         event?: string;
                         filters?: ({
-                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                             dimension: string;
                             /** @enum {unknown} */
                             op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -1639,7 +1639,7 @@ export interface paths {
                             value: string | string[];
                         } | {
                             and: ({
-                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                 dimension: string;
                                 /** @enum {unknown} */
                                 op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -1647,7 +1647,7 @@ export interface paths {
                                 value: string | string[];
                             } | ({
                                 and: {
-                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                     dimension: string;
                                     /** @enum {unknown} */
                                     op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -1656,7 +1656,7 @@ export interface paths {
                                 }[];
                             } | {
                                 or: {
-                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                     dimension: string;
                                     /** @enum {unknown} */
                                     op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -1666,7 +1666,7 @@ export interface paths {
                             }))[];
                         } | {
                             or: ({
-                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                 dimension: string;
                                 /** @enum {unknown} */
                                 op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -1674,7 +1674,7 @@ export interface paths {
                                 value: string | string[];
                             } | ({
                                 and: {
-                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                     dimension: string;
                                     /** @enum {unknown} */
                                     op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -1683,7 +1683,7 @@ export interface paths {
                                 }[];
                             } | {
                                 or: {
-                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                     dimension: string;
                                     /** @enum {unknown} */
                                     op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -1867,7 +1867,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         filters?: ({
-                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                             dimension: string;
                             /** @enum {unknown} */
                             op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -1875,7 +1875,7 @@ export interface paths {
                             value: string | string[];
                         } | {
                             and: ({
-                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                 dimension: string;
                                 /** @enum {unknown} */
                                 op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -1883,7 +1883,7 @@ export interface paths {
                                 value: string | string[];
                             } | ({
                                 and: {
-                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                     dimension: string;
                                     /** @enum {unknown} */
                                     op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -1892,7 +1892,7 @@ export interface paths {
                                 }[];
                             } | {
                                 or: {
-                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                     dimension: string;
                                     /** @enum {unknown} */
                                     op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -1902,7 +1902,7 @@ export interface paths {
                             }))[];
                         } | {
                             or: ({
-                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                 dimension: string;
                                 /** @enum {unknown} */
                                 op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -1910,7 +1910,7 @@ export interface paths {
                                 value: string | string[];
                             } | ({
                                 and: {
-                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                     dimension: string;
                                     /** @enum {unknown} */
                                     op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -1919,7 +1919,7 @@ export interface paths {
                                 }[];
                             } | {
                                 or: {
-                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                     dimension: string;
                                     /** @enum {unknown} */
                                     op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -2114,7 +2114,7 @@ export interface paths {
                          */
                         compare?: "previous_period" | "year_earlier";
                         filters?: ({
-                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                             dimension: string;
                             /** @enum {unknown} */
                             op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -2122,7 +2122,7 @@ export interface paths {
                             value: string | string[];
                         } | {
                             and: ({
-                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                 dimension: string;
                                 /** @enum {unknown} */
                                 op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -2130,7 +2130,7 @@ export interface paths {
                                 value: string | string[];
                             } | ({
                                 and: {
-                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                     dimension: string;
                                     /** @enum {unknown} */
                                     op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -2139,7 +2139,7 @@ export interface paths {
                                 }[];
                             } | {
                                 or: {
-                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                     dimension: string;
                                     /** @enum {unknown} */
                                     op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -2149,7 +2149,7 @@ export interface paths {
                             }))[];
                         } | {
                             or: ({
-                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                 dimension: string;
                                 /** @enum {unknown} */
                                 op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -2157,7 +2157,7 @@ export interface paths {
                                 value: string | string[];
                             } | ({
                                 and: {
-                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                     dimension: string;
                                     /** @enum {unknown} */
                                     op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -2166,7 +2166,7 @@ export interface paths {
                                 }[];
                             } | {
                                 or: {
-                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                     dimension: string;
                                     /** @enum {unknown} */
                                     op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -2349,7 +2349,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         filters?: ({
-                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                             dimension: string;
                             /** @enum {unknown} */
                             op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -2357,7 +2357,7 @@ export interface paths {
                             value: string | string[];
                         } | {
                             and: ({
-                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                 dimension: string;
                                 /** @enum {unknown} */
                                 op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -2365,7 +2365,7 @@ export interface paths {
                                 value: string | string[];
                             } | ({
                                 and: {
-                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                     dimension: string;
                                     /** @enum {unknown} */
                                     op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -2374,7 +2374,7 @@ export interface paths {
                                 }[];
                             } | {
                                 or: {
-                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                     dimension: string;
                                     /** @enum {unknown} */
                                     op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -2384,7 +2384,7 @@ export interface paths {
                             }))[];
                         } | {
                             or: ({
-                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                 dimension: string;
                                 /** @enum {unknown} */
                                 op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -2392,7 +2392,7 @@ export interface paths {
                                 value: string | string[];
                             } | ({
                                 and: {
-                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                     dimension: string;
                                     /** @enum {unknown} */
                                     op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -2401,7 +2401,7 @@ export interface paths {
                                 }[];
                             } | {
                                 or: {
-                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                     dimension: string;
                                     /** @enum {unknown} */
                                     op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -2585,7 +2585,7 @@ export interface paths {
                          */
                         direction?: "after" | "before";
                         filters?: ({
-                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                             dimension: string;
                             /** @enum {unknown} */
                             op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -2593,7 +2593,7 @@ export interface paths {
                             value: string | string[];
                         } | {
                             and: ({
-                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                 dimension: string;
                                 /** @enum {unknown} */
                                 op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -2601,7 +2601,7 @@ export interface paths {
                                 value: string | string[];
                             } | ({
                                 and: {
-                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                     dimension: string;
                                     /** @enum {unknown} */
                                     op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -2610,7 +2610,7 @@ export interface paths {
                                 }[];
                             } | {
                                 or: {
-                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                     dimension: string;
                                     /** @enum {unknown} */
                                     op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -2620,7 +2620,7 @@ export interface paths {
                             }))[];
                         } | {
                             or: ({
-                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                 dimension: string;
                                 /** @enum {unknown} */
                                 op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -2628,7 +2628,7 @@ export interface paths {
                                 value: string | string[];
                             } | ({
                                 and: {
-                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                     dimension: string;
                                     /** @enum {unknown} */
                                     op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -2637,7 +2637,7 @@ export interface paths {
                                 }[];
                             } | {
                                 or: {
-                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                     dimension: string;
                                     /** @enum {unknown} */
                                     op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -2821,7 +2821,7 @@ export interface paths {
                          */
                         compare?: "previous_period" | "year_earlier";
                         filters?: ({
-                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                             dimension: string;
                             /** @enum {unknown} */
                             op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -2829,7 +2829,7 @@ export interface paths {
                             value: string | string[];
                         } | {
                             and: ({
-                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                 dimension: string;
                                 /** @enum {unknown} */
                                 op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -2837,7 +2837,7 @@ export interface paths {
                                 value: string | string[];
                             } | ({
                                 and: {
-                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                     dimension: string;
                                     /** @enum {unknown} */
                                     op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -2846,7 +2846,7 @@ export interface paths {
                                 }[];
                             } | {
                                 or: {
-                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                     dimension: string;
                                     /** @enum {unknown} */
                                     op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -2856,7 +2856,7 @@ export interface paths {
                             }))[];
                         } | {
                             or: ({
-                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                 dimension: string;
                                 /** @enum {unknown} */
                                 op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -2864,7 +2864,7 @@ export interface paths {
                                 value: string | string[];
                             } | ({
                                 and: {
-                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                     dimension: string;
                                     /** @enum {unknown} */
                                     op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -2873,7 +2873,7 @@ export interface paths {
                                 }[];
                             } | {
                                 or: {
-                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                     dimension: string;
                                     /** @enum {unknown} */
                                     op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -3082,7 +3082,7 @@ export interface paths {
                          */
                         compare?: "previous_period" | "year_earlier";
                         filters?: ({
-                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                             dimension: string;
                             /** @enum {unknown} */
                             op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -3090,7 +3090,7 @@ export interface paths {
                             value: string | string[];
                         } | {
                             and: ({
-                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                 dimension: string;
                                 /** @enum {unknown} */
                                 op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -3098,7 +3098,7 @@ export interface paths {
                                 value: string | string[];
                             } | ({
                                 and: {
-                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                     dimension: string;
                                     /** @enum {unknown} */
                                     op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -3107,7 +3107,7 @@ export interface paths {
                                 }[];
                             } | {
                                 or: {
-                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                     dimension: string;
                                     /** @enum {unknown} */
                                     op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -3117,7 +3117,7 @@ export interface paths {
                             }))[];
                         } | {
                             or: ({
-                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                 dimension: string;
                                 /** @enum {unknown} */
                                 op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -3125,7 +3125,7 @@ export interface paths {
                                 value: string | string[];
                             } | ({
                                 and: {
-                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                     dimension: string;
                                     /** @enum {unknown} */
                                     op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -3134,7 +3134,7 @@ export interface paths {
                                 }[];
                             } | {
                                 or: {
-                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                     dimension: string;
                                     /** @enum {unknown} */
                                     op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -3319,7 +3319,7 @@ export interface paths {
                         /** @description only this event's properties */
                         event?: string;
                         filters?: ({
-                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                             dimension: string;
                             /** @enum {unknown} */
                             op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -3327,7 +3327,7 @@ export interface paths {
                             value: string | string[];
                         } | {
                             and: ({
-                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                 dimension: string;
                                 /** @enum {unknown} */
                                 op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -3335,7 +3335,7 @@ export interface paths {
                                 value: string | string[];
                             } | ({
                                 and: {
-                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                     dimension: string;
                                     /** @enum {unknown} */
                                     op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -3344,7 +3344,7 @@ export interface paths {
                                 }[];
                             } | {
                                 or: {
-                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                     dimension: string;
                                     /** @enum {unknown} */
                                     op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -3354,7 +3354,7 @@ export interface paths {
                             }))[];
                         } | {
                             or: ({
-                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                 dimension: string;
                                 /** @enum {unknown} */
                                 op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -3362,7 +3362,7 @@ export interface paths {
                                 value: string | string[];
                             } | ({
                                 and: {
-                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                     dimension: string;
                                     /** @enum {unknown} */
                                     op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -3371,7 +3371,7 @@ export interface paths {
                                 }[];
                             } | {
                                 or: {
-                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                     dimension: string;
                                     /** @enum {unknown} */
                                     op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -3544,7 +3544,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         filters?: ({
-                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                             dimension: string;
                             /** @enum {unknown} */
                             op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -3552,7 +3552,7 @@ export interface paths {
                             value: string | string[];
                         } | {
                             and: ({
-                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                 dimension: string;
                                 /** @enum {unknown} */
                                 op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -3560,7 +3560,7 @@ export interface paths {
                                 value: string | string[];
                             } | ({
                                 and: {
-                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                     dimension: string;
                                     /** @enum {unknown} */
                                     op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -3569,7 +3569,7 @@ export interface paths {
                                 }[];
                             } | {
                                 or: {
-                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                     dimension: string;
                                     /** @enum {unknown} */
                                     op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -3579,7 +3579,7 @@ export interface paths {
                             }))[];
                         } | {
                             or: ({
-                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                 dimension: string;
                                 /** @enum {unknown} */
                                 op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -3587,7 +3587,7 @@ export interface paths {
                                 value: string | string[];
                             } | ({
                                 and: {
-                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                     dimension: string;
                                     /** @enum {unknown} */
                                     op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -3596,7 +3596,7 @@ export interface paths {
                                 }[];
                             } | {
                                 or: {
-                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                     dimension: string;
                                     /** @enum {unknown} */
                                     op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -3773,7 +3773,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         filters?: ({
-                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                             dimension: string;
                             /** @enum {unknown} */
                             op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -3781,7 +3781,7 @@ export interface paths {
                             value: string | string[];
                         } | {
                             and: ({
-                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                 dimension: string;
                                 /** @enum {unknown} */
                                 op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -3789,7 +3789,7 @@ export interface paths {
                                 value: string | string[];
                             } | ({
                                 and: {
-                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                     dimension: string;
                                     /** @enum {unknown} */
                                     op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -3798,7 +3798,7 @@ export interface paths {
                                 }[];
                             } | {
                                 or: {
-                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                     dimension: string;
                                     /** @enum {unknown} */
                                     op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -3808,7 +3808,7 @@ export interface paths {
                             }))[];
                         } | {
                             or: ({
-                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                 dimension: string;
                                 /** @enum {unknown} */
                                 op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -3816,7 +3816,7 @@ export interface paths {
                                 value: string | string[];
                             } | ({
                                 and: {
-                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                     dimension: string;
                                     /** @enum {unknown} */
                                     op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -3825,7 +3825,7 @@ export interface paths {
                                 }[];
                             } | {
                                 or: {
-                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                     dimension: string;
                                     /** @enum {unknown} */
                                     op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -4012,7 +4012,7 @@ export interface paths {
                          */
                         compare?: "previous_period" | "year_earlier";
                         filters?: ({
-                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                             dimension: string;
                             /** @enum {unknown} */
                             op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -4020,7 +4020,7 @@ export interface paths {
                             value: string | string[];
                         } | {
                             and: ({
-                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                 dimension: string;
                                 /** @enum {unknown} */
                                 op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -4028,7 +4028,7 @@ export interface paths {
                                 value: string | string[];
                             } | ({
                                 and: {
-                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                     dimension: string;
                                     /** @enum {unknown} */
                                     op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -4037,7 +4037,7 @@ export interface paths {
                                 }[];
                             } | {
                                 or: {
-                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                     dimension: string;
                                     /** @enum {unknown} */
                                     op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -4047,7 +4047,7 @@ export interface paths {
                             }))[];
                         } | {
                             or: ({
-                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                 dimension: string;
                                 /** @enum {unknown} */
                                 op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -4055,7 +4055,7 @@ export interface paths {
                                 value: string | string[];
                             } | ({
                                 and: {
-                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                     dimension: string;
                                     /** @enum {unknown} */
                                     op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -4064,7 +4064,7 @@ export interface paths {
                                 }[];
                             } | {
                                 or: {
-                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                     dimension: string;
                                     /** @enum {unknown} */
                                     op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -4257,7 +4257,7 @@ export interface paths {
                          */
                         compare?: "previous_period" | "year_earlier";
                         filters?: ({
-                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                             dimension: string;
                             /** @enum {unknown} */
                             op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -4265,7 +4265,7 @@ export interface paths {
                             value: string | string[];
                         } | {
                             and: ({
-                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                 dimension: string;
                                 /** @enum {unknown} */
                                 op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -4273,7 +4273,7 @@ export interface paths {
                                 value: string | string[];
                             } | ({
                                 and: {
-                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                     dimension: string;
                                     /** @enum {unknown} */
                                     op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -4282,7 +4282,7 @@ export interface paths {
                                 }[];
                             } | {
                                 or: {
-                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                     dimension: string;
                                     /** @enum {unknown} */
                                     op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -4292,7 +4292,7 @@ export interface paths {
                             }))[];
                         } | {
                             or: ({
-                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                 dimension: string;
                                 /** @enum {unknown} */
                                 op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -4300,7 +4300,7 @@ export interface paths {
                                 value: string | string[];
                             } | ({
                                 and: {
-                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                     dimension: string;
                                     /** @enum {unknown} */
                                     op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -4309,7 +4309,7 @@ export interface paths {
                                 }[];
                             } | {
                                 or: {
-                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                     dimension: string;
                                     /** @enum {unknown} */
                                     op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -4492,7 +4492,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         filters?: ({
-                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                             dimension: string;
                             /** @enum {unknown} */
                             op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -4500,7 +4500,7 @@ export interface paths {
                             value: string | string[];
                         } | {
                             and: ({
-                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                 dimension: string;
                                 /** @enum {unknown} */
                                 op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -4508,7 +4508,7 @@ export interface paths {
                                 value: string | string[];
                             } | ({
                                 and: {
-                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                     dimension: string;
                                     /** @enum {unknown} */
                                     op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -4517,7 +4517,7 @@ export interface paths {
                                 }[];
                             } | {
                                 or: {
-                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                     dimension: string;
                                     /** @enum {unknown} */
                                     op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -4527,7 +4527,7 @@ export interface paths {
                             }))[];
                         } | {
                             or: ({
-                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                 dimension: string;
                                 /** @enum {unknown} */
                                 op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -4535,7 +4535,7 @@ export interface paths {
                                 value: string | string[];
                             } | ({
                                 and: {
-                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                     dimension: string;
                                     /** @enum {unknown} */
                                     op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
@@ -4544,7 +4544,7 @@ export interface paths {
                                 }[];
                             } | {
                                 or: {
-                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, or prop:<key> for an event property */
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                     dimension: string;
                                     /** @enum {unknown} */
                                     op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
