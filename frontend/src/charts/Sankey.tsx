@@ -14,14 +14,11 @@ function cssVar(name: string, fallback: string): string {
 }
 
 /**
- * Paths from (or to) one page as a sankey. A page can recur along a path, so each node is a page
- * at one step ("2 · /pricing"): the diagram then never loops.
+ * Paths from (or to) one page as a sankey. Each path holds the page itself, first (after it) or
+ * last (before it), as the API gives it. A page can recur along a path, so each node is a page at
+ * one step ("2 · /pricing"): the diagram then never loops.
  */
-export function sankeyData(
-  page: string,
-  direction: "after" | "before",
-  paths: { pages: string[]; sessions: number }[],
-) {
+export function sankeyData(paths: { pages: string[]; sessions: number }[]) {
   const nodes = new Map<string, { name: string; depth: number }>();
   const links = new Map<string, { source: string; target: string; value: number }>();
   const node = (depth: number, name: string) => {
@@ -30,7 +27,7 @@ export function sankeyData(
     return id;
   };
   for (const p of paths) {
-    const chain = direction === "after" ? [page, ...p.pages] : [...p.pages, page];
+    const chain = p.pages;
     for (let i = 0; i + 1 < chain.length; i++) {
       const source = node(i, chain[i] ?? "");
       const target = node(i + 1, chain[i + 1] ?? "");
@@ -57,7 +54,7 @@ export default function Sankey({
     const el = ref.current;
     if (!el) return;
     const chart = init(el, undefined, { renderer: "svg" });
-    const { nodes, links } = sankeyData(page, direction, paths);
+    const { nodes, links } = sankeyData(paths);
     const text = cssVar("--text", "#111827");
     const option: Option = {
       tooltip: { trigger: "item" },
@@ -83,7 +80,7 @@ export default function Sankey({
       resize.disconnect();
       chart.dispose();
     };
-  }, [page, direction, paths]);
+  }, [direction, paths]);
   return (
     <div
       ref={ref}

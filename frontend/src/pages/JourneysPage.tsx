@@ -93,12 +93,8 @@ export default function JourneysPage() {
                     <tbody>
                       {data.paths.map((p) => (
                         <tr key={p.pages.join(" → ")} data-testid="journey-path">
-                          <th scope="row">
-                            {(direction === "after"
-                              ? [data.page, ...p.pages]
-                              : [...p.pages, data.page]
-                            ).join(" → ")}
-                          </th>
+                          {/* The API's path holds the page itself, first (after) or last (before). */}
+                          <th scope="row">{p.pages.join(" → ")}</th>
                           <td className="num">{formatCount(p.sessions)}</td>
                         </tr>
                       ))}
