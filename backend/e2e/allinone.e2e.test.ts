@@ -119,13 +119,15 @@ describe("all-in-one stack in a real browser", () => {
     expect(await dashboard.locator("[data-testid=kpi-visitors]").getAttribute("data-value")).toBe(
       "1",
     );
-    const chart = dashboard.locator("[data-testid=daily-chart][data-points]");
+    // The main chart: an SVG with a bucket per day of the last 30, today's drawn as partial.
+    const chart = dashboard.locator("svg[data-testid=timeseries][data-points]");
     await chart.waitFor({ timeout: 30_000 });
     expect(await chart.getAttribute("data-points")).toBe("30");
-    // ECharts drew onto a canvas of real size.
-    const canvas = await chart.locator("canvas").first().boundingBox();
-    expect(canvas?.width).toBeGreaterThan(100);
-    expect(canvas?.height).toBeGreaterThan(100);
+    const box = await chart.boundingBox();
+    expect(box?.width).toBeGreaterThan(100);
+    expect(box?.height).toBeGreaterThan(100);
+    expect(await chart.locator("path.line-main").first().getAttribute("d")).toMatch(/^M[\d.]+,/);
+    expect(await chart.locator("[data-testid=partial-bucket]").count()).toBe(1);
     if (process.env.SIGHTLINE_E2E_SCREENSHOT)
       await dashboard.screenshot({ path: process.env.SIGHTLINE_E2E_SCREENSHOT });
   });

@@ -2,9 +2,16 @@ import { keepPreviousData, skipToken, useQuery } from "@tanstack/react-query";
 import { apiFetch } from "./client.ts";
 import type { QueryResult, QuerySpec } from "./types.ts";
 
+/** The columns of a spec's rows: an answer with other columns cannot stand in for it. */
+const columnsOf = (spec: unknown) => {
+  const s = spec as Partial<QuerySpec> | null | undefined;
+  return JSON.stringify([s?.dimensions ?? [], s?.metrics ?? []]);
+};
+
 /**
  * One query API call. While a new answer loads, the last one stays (`isPlaceholderData`), so a
- * changed range dims the old numbers instead of blanking them. Pass null to wait.
+ * changed range dims the old numbers instead of blanking them; not when the columns differ (another
+ * tab of a panel), whose rows would read as this one's. Pass null to wait.
  */
 export function useQueryApi(spec: QuerySpec | null, options: { refetchInterval?: number } = {}) {
   return useQuery({
@@ -13,7 +20,10 @@ export function useQueryApi(spec: QuerySpec | null, options: { refetchInterval?:
       ? ({ signal }) =>
           apiFetch<QueryResult>("/api/v1/query", { method: "POST", body: spec, signal })
       : skipToken,
-    placeholderData: keepPreviousData,
+    placeholderData: (previous, previousQuery) =>
+      previousQuery && columnsOf(previousQuery.queryKey[1]) === columnsOf(spec)
+        ? previous
+        : undefined,
     refetchInterval: options.refetchInterval,
   });
 }

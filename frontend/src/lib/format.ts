@@ -34,12 +34,13 @@ export function formatMoney(amount: number, currency: string): string {
 }
 
 /**
- * The change from `before` to `now` in percent, or null when there is nothing to compare with.
- * Rates (bounce rate) change in points, so callers pass `points` for them.
+ * The change from `before` to `now` in whole percent, or null when there is nothing to compare
+ * with. Rates (bounce rate) change in points, so callers pass `points` for them. Rounded here, so
+ * a change shown as 0 is also read as no change.
  */
 export function change(now: number | null, before: number | null, points = false): number | null {
   if (now === null || before === null) return null;
-  if (points) return now - before;
+  if (points) return Math.round(now - before) || 0;
   if (before === 0) return now === 0 ? 0 : null;
-  return ((now - before) / before) * 100;
+  return Math.round(((now - before) / before) * 100) || 0;
 }

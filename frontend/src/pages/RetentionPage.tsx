@@ -5,6 +5,7 @@ import { describeDays } from "../state/periods.ts";
 import { useScope } from "../state/scope.tsx";
 import { Empty, Notice } from "../ui/Notice.tsx";
 import { QueryState } from "../ui/Panel.tsx";
+import { TableWrap } from "../ui/TableWrap.tsx";
 import { Toolbar } from "./Toolbar.tsx";
 
 /** Cohorts by first visit, and the share of each that came back in the days or weeks after. */
@@ -43,7 +44,7 @@ export default function RetentionPage() {
               const width = Math.max(...cohorts.map((c) => c.retention.length));
               const periods = [...Array(width).keys()];
               return (
-                <div className="table-wrap">
+                <TableWrap label="Retention by cohort">
                   <table className="retention" data-testid="retention-grid">
                     <thead>
                       <tr>
@@ -86,7 +87,7 @@ export default function RetentionPage() {
                       ))}
                     </tbody>
                   </table>
-                </div>
+                </TableWrap>
               );
             }}
           </QueryState>

@@ -4,6 +4,7 @@ import { formatCount } from "../lib/format.ts";
 import { useScope } from "../state/scope.tsx";
 import { Empty, Notice } from "../ui/Notice.tsx";
 import { QueryState } from "../ui/Panel.tsx";
+import { TableWrap } from "../ui/TableWrap.tsx";
 import { Toolbar } from "./Toolbar.tsx";
 
 type Vital = VitalsResult["metrics"][number]["metric"];
@@ -161,7 +162,7 @@ function VitalsByPage({ rows }: { rows: Record<string, string | number | null>[]
   }
   if (pages.size === 0) return <Empty>No page has web vitals in this period.</Empty>;
   return (
-    <div className="table-wrap">
+    <TableWrap label="Web vitals by page">
       <table className="details-table">
         <thead>
           <tr>
@@ -193,6 +194,6 @@ function VitalsByPage({ rows }: { rows: Record<string, string | number | null>[]
           ))}
         </tbody>
       </table>
-    </div>
+    </TableWrap>
   );
 }

@@ -32,14 +32,16 @@ export function DetailsDialog({
   });
   const [page, setPage] = useState(0);
   const [exportError, setExportError] = useState<string | null>(null);
-  // Typing waits for a pause before it asks the server.
+  // Typing waits for a pause before it asks the server; only a new search goes back to page 1.
   useEffect(() => {
+    const next = typed.trim();
+    if (next === search) return;
     const t = setTimeout(() => {
-      setSearch(typed.trim());
+      setSearch(next);
       setPage(0);
     }, SEARCH_DELAY_MS);
     return () => clearTimeout(t);
-  }, [typed]);
+  }, [typed, search]);
   const spec = tabSpec(tab, range, filters, { limit: LIMIT, search, sort });
   const query = useQueryApi(spec);
   const rows = query.data?.rows ?? [];

@@ -17,7 +17,13 @@ export const TOP = 10;
 /** A tab's top rows: a bar per value sized by the first metric; a click filters the dashboard. */
 export function ReportList({ tab }: { tab: EffectiveTab }) {
   const { range, filters } = useScope();
-  const query = useQueryApi(tabSpec(tab, range, filters, { limit: tab.map ? 250 : TOP }));
+  // A list draws its first column only; the other columns (session metrics, the costly ones)
+  // are for the details view.
+  const query = useQueryApi(
+    tabSpec({ ...tab, columns: tab.columns.slice(0, 1) }, range, filters, {
+      limit: tab.map ? 250 : TOP,
+    }),
+  );
   return (
     <QueryState query={query}>
       {() => {

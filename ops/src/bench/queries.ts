@@ -1,20 +1,16 @@
-import { createWriteStream, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { DATABASE, loadSettings, migrate, openClickHouse } from "@sightline/config";
+import { DATABASE, loadSettings, openClickHouse } from "@sightline/config";
 // The backend package exports no report or demo modules yet, so they are imported by path.
-import {
-  DEFAULT_SITE_IDS,
-  demoSite,
-  generateEvents,
-  newRunId,
-} from "../../../backend/src/demo/index.ts";
+import { DEFAULT_SITE_IDS } from "../../../backend/src/demo/index.ts";
 import { breakdown, events } from "../../../backend/src/reports/breakdowns.ts";
 import { funnel } from "../../../backend/src/reports/funnel.ts";
 import { journeys } from "../../../backend/src/reports/journeys.ts";
 import { overview } from "../../../backend/src/reports/overview.ts";
 import { retention } from "../../../backend/src/reports/retention.ts";
+import { ensureDemoData, fmt } from "./lib/demo-data.ts";
 
 // `pnpm bench queries`: loads demo events into embedded ClickHouse, then times the standard reports
 // (the compiled SQL through the read-only session, as the API runs it, without HTTP) and prints
@@ -44,9 +40,6 @@ const EVENTS = positive("events", values.events);
 const DAYS = positive("days", values.days);
 const RUNS = positive("runs", values.runs);
 const SEED = Number(values.seed);
-const FILE_ROWS = 1_000_000;
-const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
-
 const keep = values.data !== undefined;
 const dataDir = keep
   ? resolve(values.data as string)
@@ -54,73 +47,6 @@ const dataDir = keep
 mkdirSync(dataDir, { recursive: true });
 const settings = loadSettings({ cwd: dataDir, env: { SIGHTLINE_DATA_DIR: dataDir } });
 const ch = openClickHouse(settings);
-
-/** Writes the demo events as NDJSON files of about a million rows each. */
-async function writeFiles(dir: string): Promise<string[]> {
-  mkdirSync(dir, { recursive: true });
-  const files: string[] = [];
-  let out: ReturnType<typeof createWriteStream> | null = null;
-  let inFile = 0;
-  const close = () =>
-    new Promise<void>((resolve, reject) => {
-      if (!out) return resolve();
-      out.end((error?: Error | null) => (error ? reject(error) : resolve()));
-      out = null;
-    });
-  const sites = DEFAULT_SITE_IDS.map((id, i) => demoSite(id, i));
-  for (const rows of generateEvents({
-    events: EVENTS,
-    days: DAYS,
-    seed: SEED,
-    sites,
-    now: Date.now(),
-    runId: newRunId(),
-    batchSize: 10_000,
-  })) {
-    if (!out) {
-      const file = join(dir, `events-${files.length}.ndjson`);
-      files.push(file);
-      out = createWriteStream(file);
-      inFile = 0;
-    }
-    const stream: ReturnType<typeof createWriteStream> = out;
-    const text = `${rows.map((r) => JSON.stringify(r)).join("\n")}\n`;
-    if (!stream.write(text)) await new Promise<void>((r) => stream.once("drain", () => r()));
-    inFile += rows.length;
-    if (inFile >= FILE_ROWS) await close();
-  }
-  await close();
-  return files;
-}
-
-/** Loads the files as the built-in shipper does: the engine reads them (as plain strings). */
-async function load(files: string[]): Promise<void> {
-  const rs = await ch.client.query({
-    query: `SELECT name, type FROM system.columns WHERE database = {db:String} AND table = 'events' ORDER BY position`,
-    query_params: { db: DATABASE },
-    format: "JSONEachRow",
-  });
-  const structure = (await rs.json<{ name: string; type: string }>())
-    .map((c) => `${c.name} ${c.type.replaceAll("LowCardinality(String)", "String")}`)
-    .join(", ");
-  const start = performance.now();
-  for (const [i, path] of files.entries()) {
-    for (const [table, bot] of [
-      ["events", 0],
-      ["bot_events", 1],
-    ] as const) {
-      await ch.client.command({
-        query: `INSERT INTO ${DATABASE}.${table} SELECT * FROM file({path:String}, 'JSONEachRow', {structure:String}) WHERE is_bot = ${bot}`,
-        query_params: { path, structure },
-      });
-    }
-    const done = Math.min((i + 1) * FILE_ROWS, EVENTS);
-    const s = (performance.now() - start) / 1000;
-    console.log(
-      `load: ${fmt(done)} / ${fmt(EVENTS)} events, ${s.toFixed(1)} s, ${fmt(done / s)} events/s`,
-    );
-  }
-}
 
 function median(sorted: number[]): number {
   const mid = sorted.length >> 1;
@@ -156,21 +82,7 @@ try {
   console.log(
     `bench queries: ${fmt(EVENTS)} demo events over ${DAYS} days, seed ${SEED}, in ${dataDir}`,
   );
-  await migrate(ch.client);
-  const [stored] = await ch.read<{ n: number | string }>(
-    `SELECT count() AS n FROM ${DATABASE}.events_with_bots`,
-  );
-  if (keep && Number(stored?.n ?? 0) > 0) {
-    console.log(`load: skipped, ${dataDir} already holds ${fmt(Number(stored?.n))} events`);
-  } else {
-    const genStart = performance.now();
-    const files = await writeFiles(join(dataDir, "load"));
-    console.log(
-      `generate: ${files.length} files in ${((performance.now() - genStart) / 1000).toFixed(1)} s`,
-    );
-    await load(files);
-    rmSync(join(dataDir, "load"), { recursive: true, force: true });
-  }
+  await ensureDemoData(ch, { events: EVENTS, days: DAYS, seed: SEED, dataDir, reuse: keep });
 
   const site = DEFAULT_SITE_IDS[0];
   const to = new Date().toISOString().slice(0, 10);
