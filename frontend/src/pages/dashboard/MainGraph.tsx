@@ -3,7 +3,7 @@ import { metricInfo } from "../../state/metrics.ts";
 import type { Granularity } from "../../state/periods.ts";
 import { useScope } from "../../state/scope.tsx";
 import { QueryState } from "../../ui/Panel.tsx";
-import { useTopData } from "./topData.ts";
+import { groupOf, useTopData } from "./topData.ts";
 
 const GRANULARITY_LABELS: Record<Granularity, string> = {
   minute: "Minutes",
@@ -16,8 +16,11 @@ const GRANULARITY_LABELS: Record<Granularity, string> = {
 /** The chosen metric over the period, bucketed as the range suits, with the comparison line. */
 export function MainGraph() {
   const { state, go, resolved } = useScope();
-  const { series, granularity, rows, partialLast } = useTopData();
+  const { groups, granularity, rowsOf, partialLast: isPartial } = useTopData();
   const metric = metricInfo(state.metric);
+  const { series } = groups[groupOf(metric)];
+  const rows = rowsOf(groupOf(metric));
+  const partialLast = isPartial(rows);
   const comparison = series.data?.comparison?.rows;
   return (
     <div className="main-graph">

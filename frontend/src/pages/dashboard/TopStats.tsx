@@ -4,35 +4,38 @@ import { change } from "../../lib/format.ts";
 import { METRICS, type MetricInfo } from "../../state/metrics.ts";
 import { useScope } from "../../state/scope.tsx";
 import { ErrorNotice } from "../../ui/Notice.tsx";
-import { useTopData } from "./topData.ts";
+import { groupOf, useTopData } from "./topData.ts";
 
 /** Six headline cards; each shows its change and trend, and picks the chart's metric. */
 export function TopStats() {
   const { state, go } = useScope();
-  const { totals, rows } = useTopData();
-  if (totals.isError)
-    return <ErrorNotice message={errorMessage(totals.error)} onRetry={() => totals.refetch()} />;
-  const now = totals.data?.rows[0];
-  const before = totals.data?.comparison?.rows[0];
+  const { groups, rowsOf } = useTopData();
+  const failed = [groups.counts.totals, groups.sessions.totals].find((q) => q.isError);
+  if (failed)
+    return <ErrorNotice message={errorMessage(failed.error)} onRetry={() => failed.refetch()} />;
   const compareText = state.compare === "year_earlier" ? "vs a year earlier" : "vs previous period";
   return (
-    <div
-      className={`kpis${totals.isPlaceholderData ? " stale" : ""}`}
-      aria-busy={totals.isFetching}
-    >
-      {METRICS.map((m) => (
-        <Kpi
-          key={m.key}
-          metric={m}
-          value={num(now?.[m.api])}
-          previous={num(before?.[m.api])}
-          trend={rows.map((r) => num(r[m.api]))}
-          selected={state.metric === m.key}
-          compareText={compareText}
-          onSelect={() => go({ metric: m.key }, { replace: true })}
-          loading={totals.isPending}
-        />
-      ))}
+    <div className="kpis">
+      {METRICS.map((m) => {
+        const { totals } = groups[groupOf(m)];
+        const now = totals.data?.rows[0];
+        const before = totals.data?.comparison?.rows[0];
+        return (
+          <Kpi
+            key={m.key}
+            metric={m}
+            value={num(now?.[m.api])}
+            previous={num(before?.[m.api])}
+            trend={rowsOf(groupOf(m)).map((r) => num(r[m.api]))}
+            selected={state.metric === m.key}
+            compareText={compareText}
+            onSelect={() => go({ metric: m.key }, { replace: true })}
+            loading={totals.isPending}
+            stale={totals.isPlaceholderData}
+            busy={totals.isFetching}
+          />
+        );
+      })}
     </div>
   );
 }
@@ -48,6 +51,8 @@ function Kpi({
   compareText,
   onSelect,
   loading,
+  stale,
+  busy,
 }: {
   metric: MetricInfo;
   value: number | null;
@@ -57,6 +62,8 @@ function Kpi({
   compareText: string;
   onSelect: () => void;
   loading: boolean;
+  stale: boolean;
+  busy: boolean;
 }) {
   const raw = change(value, previous, metric.points);
   // Rounded first, so a change that reads as 0 is neither up nor down.
@@ -65,8 +72,9 @@ function Kpi({
   return (
     <button
       type="button"
-      className="kpi"
+      className={`kpi${stale ? " stale" : ""}`}
       aria-pressed={selected}
+      aria-busy={busy}
       onClick={onSelect}
       title={`Show ${metric.label.toLowerCase()} in the chart`}
     >
