@@ -20,12 +20,14 @@ export interface RequestOptions {
   /** Send the stored JWT. Defaults to true; the public auth routes turn it off. */
   auth?: boolean;
   signal?: AbortSignal;
+  /** More request headers (If-Match for optimistic concurrency). */
+  headers?: Record<string, string>;
 }
 
 /** Calls a same-origin /api route and returns its JSON, or throws ApiError. */
 export async function apiFetch<T>(path: string, options: RequestOptions = {}): Promise<T> {
   const { method = "GET", body, auth = true, signal } = options;
-  const headers: Record<string, string> = { Accept: "application/json" };
+  const headers: Record<string, string> = { Accept: "application/json", ...options.headers };
   const token = auth ? getToken() : null;
   if (token) headers.Authorization = `Bearer ${token}`;
   if (body !== undefined) headers["Content-Type"] = "application/json";

@@ -25,6 +25,12 @@ export interface TimeSeriesProps {
   comparisonName?: string;
   /** Whole numbers only (counts): the axis never shows 0.5. */
   integer?: boolean;
+  /** More lines beside the main one (a breakdown over time), each in its own colour. */
+  series?: readonly { name: string; values: readonly (number | null)[]; color?: string }[];
+  /** Shade the area under the main line (on by default). */
+  fill?: boolean;
+  /** The main line's colour (default: the theme's chart colour). */
+  color?: string;
 }
 
 const PAD = { top: 12, right: 12, bottom: 28, left: 48 };
@@ -86,12 +92,20 @@ export function TimeSeries({
   seriesName = "This period",
   comparisonName = "Comparison",
   integer = false,
+  series = [],
+  fill = true,
+  color,
 }: TimeSeriesProps) {
   const [ref, width] = useWidth<HTMLDivElement>(720);
   const [hover, setHover] = useState<number | null>(null);
   const gradient = useId();
   const n = labels.length;
-  const max = Math.max(0, ...values.map((v) => v ?? 0), ...(comparison ?? []).map((v) => v ?? 0));
+  const max = Math.max(
+    0,
+    ...values.map((v) => v ?? 0),
+    ...(comparison ?? []).map((v) => v ?? 0),
+    ...series.flatMap((extra) => extra.values.map((v) => v ?? 0)),
+  );
   const ticks = useMemo(() => niceTicks(max, 4, integer), [max, integer]);
   const top = ticks[ticks.length - 1] || 1;
   const innerW = Math.max(10, width - PAD.left - PAD.right);
@@ -105,7 +119,7 @@ export function TimeSeries({
     .slice(0, n)
     .map((v, i): [number, number] | null => (v === null ? null : [x(i), y(v)]));
   const area =
-    solid.length > 1 && solid.every(Boolean)
+    fill && solid.length > 1 && solid.every(Boolean)
       ? `${pathOf(solid)}L${x(solid.length - 1).toFixed(1)},${y(0)}L${x(0).toFixed(1)},${y(0)}Z`
       : "";
   const every = Math.max(1, Math.ceil(n / Math.max(2, Math.floor(innerW / 90))));
@@ -157,7 +171,19 @@ export function TimeSeries({
         {comparePts.length > 0 && (
           <path className="line-compare" d={pathOf(comparePts)} data-testid="comparison-line" />
         )}
-        <path className="line-main" d={pathOf(solid)} />
+        {series.map((extra, k) => (
+          <path
+            key={extra.name}
+            className="line-extra"
+            style={{ stroke: extra.color ?? `var(--series-${(k + 1) % 8})` }}
+            d={pathOf(extra.values.slice(0, n).map((v, i) => (v === null ? null : [x(i), y(v)])))}
+          />
+        ))}
+        <path
+          className="line-main"
+          style={color ? { stroke: color } : undefined}
+          d={pathOf(solid)}
+        />
         {tail.length === 2 && (
           <path className="line-main line-partial" d={pathOf(tail)} data-testid="partial-bucket" />
         )}
@@ -206,6 +232,18 @@ export function TimeSeries({
             <i className="swatch swatch-main" /> {seriesName}:{" "}
             {hv === null || hv === undefined ? "—" : format(hv)}
           </span>
+          {series.map((extra, k) => {
+            const v = extra.values[hover];
+            return (
+              <span key={extra.name} className="tooltip-row">
+                <i
+                  className="swatch"
+                  style={{ background: extra.color ?? `var(--series-${(k + 1) % 8})` }}
+                />{" "}
+                {extra.name}: {v === null || v === undefined ? "—" : format(v)}
+              </span>
+            );
+          })}
           {comparison && (
             <span className="tooltip-row">
               <i className="swatch swatch-compare" /> {comparisonName}

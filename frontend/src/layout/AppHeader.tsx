@@ -49,6 +49,13 @@ export function AppHeader({
             </select>
           </label>
         )}
+        <Link
+          to="/boards"
+          className="topbar-link"
+          aria-current={state.board || window.location.pathname === "/boards" ? "page" : undefined}
+        >
+          Custom dashboards
+        </Link>
         <span className="topbar-spacer" />
         <ThemeToggle />
         {user && (

@@ -20,6 +20,9 @@ const RetentionPage = lazy(() => import("../pages/RetentionPage.tsx"));
 const JourneysPage = lazy(() => import("../pages/JourneysPage.tsx"));
 const ErrorsPage = lazy(() => import("../pages/ErrorsPage.tsx"));
 const VitalsPage = lazy(() => import("../pages/VitalsPage.tsx"));
+// Custom dashboards: the builder, the grid and every visual come with them.
+const BoardsPage = lazy(() => import("../boards/BoardsPage.tsx"));
+const BoardPage = lazy(() => import("../boards/BoardPage.tsx"));
 
 const PAGES: Record<Exclude<PageKey, "dashboard">, React.ComponentType> = {
   realtime: RealtimePage,
@@ -37,15 +40,16 @@ export function SignedIn() {
   const { state } = useDash();
   const { pathname } = useLocation();
   const adding = pathname === ADD_SITE_PATH;
+  const boards = pathname === "/boards" || state.board !== null;
   const list = sites.data?.sites;
   const site = list?.find((s) => s.id === state.site) ?? null;
 
   // "/" and unknown sites go to the last site opened here, else the first one.
   useEffect(() => {
-    if (adding || !list?.length || site) return;
+    if (adding || boards || !list?.length || site) return;
     const fallback = list.find((s) => s.id === rememberedSite()) ?? list[0];
     if (fallback) navigate(dashHref({ ...state, site: fallback.id }), { replace: true });
-  }, [adding, list, site, state]);
+  }, [adding, boards, list, site, state]);
 
   useEffect(() => {
     if (site) rememberSite(site.id);
@@ -56,6 +60,16 @@ export function SignedIn() {
   else if (sites.isError)
     body = <ErrorNotice message={errorMessage(sites.error)} onRetry={() => sites.refetch()} />;
   else if (!list?.length || adding) body = <NoSites user={me.data} first={!list?.length} />;
+  else if (boards)
+    body = (
+      <ErrorBoundary
+        fallback={<ErrorNotice message="This page could not be loaded. Reload to try again." />}
+      >
+        <Suspense fallback={<Loading>Loading…</Loading>}>
+          {state.board ? <BoardPage key={state.board} id={state.board} /> : <BoardsPage />}
+        </Suspense>
+      </ErrorBoundary>
+    );
   else if (!site) body = <Loading>Opening the site…</Loading>;
   else body = <SiteView key={site.id} site={site} />;
 

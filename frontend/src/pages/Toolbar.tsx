@@ -11,13 +11,13 @@ import { useShortcuts } from "./toolbar/useShortcuts.ts";
 const LIVE_MS = 30_000;
 
 /** Filters on the left; live visitors, the period and the comparison on the right. */
-export function Toolbar({ compare = true }: { compare?: boolean }) {
+export function Toolbar({ compare = true, live = true }: { compare?: boolean; live?: boolean }) {
   useShortcuts();
   return (
     <div className="toolbar">
       <FilterBar />
       <div className="toolbar-right">
-        <CurrentVisitors />
+        {live && <CurrentVisitors />}
         <DatePicker />
         {compare && <CompareSelect />}
       </div>

@@ -21,6 +21,8 @@ export type Compare = "previous_period" | "year_earlier";
 
 export interface DashState {
   site: string | null;
+  /** A custom dashboard (`/boards/<id>`), instead of a site's page. */
+  board: string | null;
   page: PageKey;
   period: PeriodKey;
   from?: string;
@@ -48,6 +50,7 @@ function pageOf(value: string | undefined): PageKey {
 export function readDash(pathname: string, search: string): DashState {
   const parts = pathname.split("/").filter(Boolean);
   const site = parts[0] === "sites" && parts[1] ? decodeURIComponent(parts[1]) : null;
+  const board = parts[0] === "boards" && parts[1] ? decodeURIComponent(parts[1]) : null;
   const query = new URLSearchParams(search);
   const period = query.get("period") ?? "";
   const compare = query.get("compare");
@@ -61,6 +64,7 @@ export function readDash(pathname: string, search: string): DashState {
   }
   return {
     site,
+    board,
     page: pageOf(parts[2]),
     period: isPeriodKey(period) ? period : DEFAULT_PERIOD,
     ...(period === "custom" ? { from: query.get("from") ?? "", to: query.get("to") ?? "" } : {}),
@@ -75,8 +79,10 @@ export function readDash(pathname: string, search: string): DashState {
 }
 
 export function dashHref(state: DashState): string {
-  if (!state.site) return "/";
-  const path = `/sites/${encodeURIComponent(state.site)}${state.page === "dashboard" ? "" : `/${state.page}`}`;
+  if (!state.site && !state.board) return "/";
+  const path = state.board
+    ? `/boards/${encodeURIComponent(state.board)}`
+    : `/sites/${encodeURIComponent(state.site ?? "")}${state.page === "dashboard" ? "" : `/${state.page}`}`;
   const query = new URLSearchParams();
   if (state.period !== DEFAULT_PERIOD) query.set("period", state.period);
   if (state.period === "custom") {
@@ -96,5 +102,5 @@ export function dashHref(state: DashState): string {
 
 /** A state moved to another page or site: page settings and open details do not travel. */
 export function switchTo(state: DashState, patch: { page?: PageKey; site?: string }): DashState {
-  return { ...state, ...patch, details: null, extra: {} };
+  return { ...state, board: null, ...patch, details: null, extra: {} };
 }

@@ -39,10 +39,13 @@ const ScopeContext = createContext<Scope | null>(null);
 export function ScopeProvider({
   site,
   firstDay,
+  sites,
   children,
 }: {
   site: Site;
   firstDay: string | null;
+  /** Every site of the view (a custom dashboard's); `site` gives the zone. Default: `site` alone. */
+  sites?: string[];
   children: ReactNode;
 }) {
   const { state, href, go } = useDash();
@@ -54,12 +57,12 @@ export function ScopeProvider({
       tz,
       state,
       resolved,
-      range: { sites: [site.id], from: resolved.from, to: resolved.to, tz },
+      range: { sites: sites ?? [site.id], from: resolved.from, to: resolved.to, tz },
       filters: apiFilters(state.filters),
       href,
       go,
     };
-  }, [site, tz, state, firstDay, href, go]);
+  }, [site, sites, tz, state, firstDay, href, go]);
   return <ScopeContext.Provider value={scope}>{children}</ScopeContext.Provider>;
 }
 
