@@ -27,6 +27,8 @@ function untyped(schema: Json, at: string): string[] {
   if (!schema || typeof schema !== "object") return [at];
   const inner = [
     ...(schema.anyOf ?? []).map((s: Json, i: number) => untyped(s, `${at}/anyOf/${i}`)),
+    // A dashboard widget's source is a discriminated oneOf (src/schemas/dashboards.ts).
+    ...(schema.oneOf ?? []).map((s: Json, i: number) => untyped(s, `${at}/oneOf/${i}`)),
     ...Object.entries(schema.properties ?? {}).map(([k, s]) => untyped(s, `${at}/${k}`)),
     ...(schema.items ? [untyped(schema.items, `${at}/items`)] : []),
     ...(typeof schema.additionalProperties === "object"
@@ -34,7 +36,10 @@ function untyped(schema: Json, at: string): string[] {
       : []),
   ].flat();
   const bare =
-    (schema.type === "object" && !schema.properties && !schema.additionalProperties) ||
+    (schema.type === "object" &&
+      !schema.properties &&
+      !schema.additionalProperties &&
+      !schema.oneOf) ||
     (schema.type === "array" && !schema.items) ||
     (!schema.type && !schema.anyOf && !schema.enum && !schema.const);
   return bare ? [at, ...inner] : inner;
@@ -49,6 +54,7 @@ describe("the OpenAPI document", () => {
     expect(text).toBe(`${JSON.stringify(doc, null, 2)}\n`);
     const paths = Object.keys(doc.paths);
     for (const p of [
+      "/api/v1/dashboards/{id}",
       "/api/v1/query/meta",
       "/api/v1/sites/{id}",
       "/api/v1/sites/{id}/status",

@@ -221,10 +221,17 @@ const contentInput = {
     }),
   ),
   defaults: Type.Optional(
-    Type.Object(Defaults.properties, {
-      additionalProperties: false,
-      description: 'default {"compare": null, "filters": []}',
-    }),
+    Type.Object(
+      {
+        period: Defaults.properties.period,
+        compare: Type.Optional(Defaults.properties.compare),
+        filters: Type.Optional(Filters),
+      },
+      {
+        additionalProperties: false,
+        description: "what a viewer starts with; compare defaults to null, filters to []",
+      },
+    ),
   ),
 };
 
