@@ -5,6 +5,7 @@ import type { AppContext } from "./context.ts";
 import { ApiError } from "./errors.ts";
 import { authRoutes } from "./routes/auth.ts";
 import { registerDashboard } from "./routes/dashboard.ts";
+import { dashboardRoutes } from "./routes/dashboards.ts";
 import { exportRoutes } from "./routes/exports.ts";
 import { ingestRoutes } from "./routes/ingest.ts";
 import { openApiRoutes, registerOpenApi } from "./routes/openapi.ts";
@@ -17,7 +18,16 @@ import { statsRoutes } from "./routes/stats.ts";
 export async function buildApp(ctx: AppContext, options: FastifyServerOptions = {}) {
   const app = Fastify({
     logger: options.logger ?? false,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: "array", allErrors: false } },
+    // `discriminator`: a widget's source is checked against the one branch its `kind` names, so
+    // a bad spec inside it is reported at its own path, not as "must match a schema in oneOf".
+    ajv: {
+      customOptions: {
+        removeAdditional: false,
+        coerceTypes: "array",
+        allErrors: false,
+        discriminator: true,
+      },
+    },
     ...options,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
@@ -28,6 +38,7 @@ export async function buildApp(ctx: AppContext, options: FastifyServerOptions = 
         code: error.code,
         error: error.code,
         message: error.message,
+        ...error.details,
       });
     }
     const status = error.statusCode ?? 500;
@@ -67,6 +78,7 @@ export async function buildApp(ctx: AppContext, options: FastifyServerOptions = 
       await api.register(queryRoutes, { ctx });
       await api.register(exportRoutes, { ctx });
       await api.register(reportRoutes, { ctx });
+      await api.register(dashboardRoutes, { ctx });
       await api.register(openApiRoutes);
     },
     { prefix: "/api/v1" },

@@ -47,6 +47,12 @@ export async function startStack(settings: Settings, { log, fastify, now }: Stac
   );
 
   const store = new MetaStore(join(settings.dataDir, "lmdb"));
+  // Stored dashboards of an older layout are rewritten once, here, in one transaction.
+  const dashboards = store.dashboards.migrateStored();
+  if (dashboards.migrated) log(`dashboards: ${dashboards.migrated} records upgraded`);
+  if (dashboards.newer) {
+    log(`dashboards: ${dashboards.newer} records are from a newer Sightline and cannot be read`);
+  }
   const jwtSecret = settings.auth.jwtSecret || loadOrCreateJwtSecret(settings.dataDir);
   const setupToken = new SetupToken();
   const { email, password } = settings.admin;

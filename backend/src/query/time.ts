@@ -6,7 +6,7 @@ import { isKnownZone } from "./zones.ts";
 const DAY_MS = 86_400_000;
 export const MAX_DAYS = 366;
 /** Fine buckets over long ranges would make huge answers; these bound the number of buckets. */
-const MAX_DAYS_BY_GRANULARITY: Record<Granularity, number> = {
+export const MAX_DAYS_BY_GRANULARITY: Readonly<Record<Granularity, number>> = {
   minute: 2,
   hour: 93,
   day: MAX_DAYS,

@@ -9,15 +9,25 @@ import type { FunnelBody, FunnelResult } from "../schemas/reports.ts";
 import { goalName } from "./goals.ts";
 
 /**
+ * Everything a funnel checks before it runs (range, steps, filters); a saved dashboard widget is
+ * checked with it too, so both refuse the same bodies with the same words.
+ */
+export function prepareFunnel(body: FunnelBody) {
+  const range = resolveRange(body);
+  const params = new Params(range.tz);
+  if (body.steps.length < 2) throw errors.badRequest("body/steps: a funnel needs at least 2 steps");
+  const steps = body.steps.map((s, i) => goalCondition(s, `body/steps/${i}`, params));
+  const filters = compileFilters(body.filters, params);
+  return { range, params, steps, filters };
+}
+
+/**
  * Ordered steps within a time window per visitor (ClickHouse windowFunnel): how many visitors
  * reached each step, the rate from the first and from the previous step, and the drop-off.
  */
 export async function funnel(ch: Reader, body: FunnelBody): Promise<FunnelResult> {
-  const range = resolveRange(body);
-  const params = new Params(range.tz);
-  const steps = body.steps.map((s, i) => goalCondition(s, `body/steps/${i}`, params));
+  const { range, params, steps, filters } = prepareFunnel(body);
   const window = body.window ?? 86_400;
-  const filters = compileFilters(body.filters, params);
   const { from, where } = filteredEvents(body, range, params, filters, new Set(["pathname"]), {
     exactTime: true,
   });
@@ -40,7 +50,6 @@ GROUP BY level`;
     for (const [level, visitors] of atLevel) if (level >= i + 1) n += visitors;
     return n;
   });
-  if (reached.length < 2) throw errors.badRequest("body/steps: a funnel needs at least 2 steps");
   const first = reached[0] ?? 0;
   return {
     from: range.from,

@@ -7,15 +7,21 @@ import { chooseSource } from "../query/source.ts";
 import { resolveRange } from "../query/time.ts";
 import type { JourneysBody, JourneysResult } from "../schemas/reports.ts";
 
+/** What journeys check before they run; saved dashboard widgets are checked with it too. */
+export function prepareJourneys(body: JourneysBody) {
+  const range = resolveRange(body);
+  const params = new Params(range.tz);
+  const filters = compileFilters(body.filters, params);
+  return { range, params, filters };
+}
+
 /**
  * The most common paths after (or before) a page, within query-time sessions. Pages are the
  * session's pageviews in time order, each event id once, reloads of the same page collapsed;
  * the first visit of the page in a session anchors the path.
  */
 export async function journeys(ch: Reader, body: JourneysBody): Promise<JourneysResult> {
-  const range = resolveRange(body);
-  const params = new Params(range.tz);
-  const filters = compileFilters(body.filters, params);
+  const { range, params, filters } = prepareJourneys(body);
   const source = chooseSource({
     columns: new Set(["pathname", ...filters.columns]),
     sessions: true,

@@ -7,16 +7,22 @@ import type { RetentionBody, RetentionResult } from "../schemas/reports.ts";
 
 const DAY_MS = 86_400_000;
 
+/** What retention checks before it runs; saved dashboard widgets are checked with it too. */
+export function prepareRetention(body: RetentionBody) {
+  const range = resolveRange(body);
+  const params = new Params(range.tz);
+  const filters = compileFilters(body.filters, params);
+  return { range, params, filters };
+}
+
 /**
  * Cohorts by the local day or week (Monday) a visitor was first seen in the range, and how many
  * of each cohort came back in each later period. Visitors seen before the range count from
  * their first visit inside it.
  */
 export async function retention(ch: Reader, body: RetentionBody): Promise<RetentionResult> {
-  const range = resolveRange(body);
+  const { range, params, filters } = prepareRetention(body);
   const period = body.period ?? "week";
-  const params = new Params(range.tz);
-  const filters = compileFilters(body.filters, params);
   const { from, where } = filteredEvents(body, range, params, filters, new Set(), {
     exactTime: false,
   });

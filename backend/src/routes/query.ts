@@ -1,9 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { AppContext } from "../context.ts";
 import { errors } from "../errors.ts";
+import { queryMeta } from "../query/meta.ts";
 import { runQuery } from "../query/run.ts";
-import { queryErrorResponses } from "../schemas/common.ts";
-import { QueryResult, QuerySpec } from "../schemas/query.ts";
+import { errorResponses, queryErrorResponses } from "../schemas/common.ts";
+import { QueryMeta, QueryResult, QuerySpec } from "../schemas/query.ts";
 
 /** Every site a request names must exist; an unknown one is a 404 naming it. */
 export function requireSites(ctx: AppContext, sites: readonly string[]): void {
@@ -26,5 +27,22 @@ export const queryRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
       preHandler: async (request) => requireSites(ctx, request.body.sites),
     },
     async (request) => runQuery(ctx.ch, request.body),
+  );
+
+  // Built once: it only changes with the code.
+  const meta = queryMeta();
+  app.get(
+    "/query/meta",
+    {
+      onRequest: [app.authenticate],
+      schema: {
+        summary: "The query vocabulary: metrics, dimensions, filter operators and limits",
+        description:
+          "Built from the compiler's own allowlists and the spec's limits, so a widget builder never hard-codes what POST /query accepts.",
+        tags: ["query"],
+        response: { 200: QueryMeta, ...errorResponses },
+      },
+    },
+    async () => meta,
   );
 };

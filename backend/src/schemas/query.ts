@@ -85,8 +85,11 @@ export const Filter = Type.Union([
 ]);
 export type Filter = Static<typeof Filter>;
 
+/** How much one spec may ask for; `GET /query/meta` reports these very numbers. */
+export const SPEC_LIMITS = { metrics: 20, dimensions: 5, filters: 20, limit: 10_000 } as const;
+
 /** The top-level filters are combined with AND. */
-export const Filters = Type.Array(Filter, { maxItems: 20 });
+export const Filters = Type.Array(Filter, { maxItems: SPEC_LIMITS.filters });
 
 const EventName = Type.String({ pattern: "^[\\w.:-]{1,64}$", description: "an event name" });
 const PropertyKey = Type.String({ minLength: 1, maxLength: 64, description: "a property key" });
@@ -162,11 +165,11 @@ export const QuerySpec = Type.Object(
   {
     ...RangeFields,
     granularity: Type.Optional(Granularity),
-    metrics: Type.Array(Metric, { minItems: 1, maxItems: 20 }),
-    dimensions: Type.Optional(Type.Array(Dimension, { maxItems: 5 })),
+    metrics: Type.Array(Metric, { minItems: 1, maxItems: SPEC_LIMITS.metrics }),
+    dimensions: Type.Optional(Type.Array(Dimension, { maxItems: SPEC_LIMITS.dimensions })),
     filters: Type.Optional(Filters),
     sort: Type.Optional(Type.Array(Sort, { maxItems: 5 })),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: SPEC_LIMITS.limit })),
     compare: Type.Optional(Compare),
   },
   { additionalProperties: false },
@@ -204,3 +207,47 @@ export const ExportQuery = Type.Object(
   { format: Type.Enum(["csv", "ndjson"], { default: "csv" }) },
   { additionalProperties: false },
 );
+
+const Needs = Type.Enum(["goal", "property", "q"]);
+
+/** `GET /query/meta`: what a spec may name, built from the compiler's own lists (src/query/meta.ts). */
+export const QueryMeta = Type.Object({
+  metrics: Type.Array(
+    Type.Object({
+      name: Type.String(),
+      label: Type.String(),
+      kind: Type.Enum(["count", "rate", "duration", "decimal", "money", "number"], {
+        description:
+          "how to show its values: count (whole numbers), rate (percent), duration (seconds), decimal, money (in the row's currency), number (a property's own unit)",
+      }),
+      needs: Type.Optional(
+        Type.Array(Needs, {
+          description: "fields the metric object must carry: goal, property, q (a quantile)",
+        }),
+      ),
+      session: Type.Boolean({ description: "computed per session (needs the session stage)" }),
+    }),
+  ),
+  dimensions: Type.Array(
+    Type.Object({ name: Type.String(), label: Type.String(), session: Type.Boolean() }),
+  ),
+  propertyDimension: Type.String({
+    description: "the pattern of a property dimension: prop:<key>",
+  }),
+  filterOps: Type.Array(FilterOp),
+  granularities: Type.Array(
+    Type.Object({
+      name: Granularity,
+      maxDays: Type.Integer({ description: "the longest range at this granularity" }),
+    }),
+  ),
+  maxDays: Type.Integer({ description: "the longest range of any query" }),
+  compare: Type.Array(Compare),
+  limits: Type.Object({
+    metrics: Type.Integer(),
+    dimensions: Type.Integer(),
+    filters: Type.Integer(),
+    limit: Type.Integer({ description: "the largest `limit`" }),
+  }),
+});
+export type QueryMeta = Static<typeof QueryMeta>;

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { type Database, open, type RootDatabase } from "lmdb";
+import { DashboardStore } from "./dashboards.ts";
 
 export type Role = "admin" | "viewer";
 
@@ -44,6 +45,8 @@ export interface ErrorTriage {
 /** Users and sites in LMDB (`<dataDir>/lmdb`). LMDB is crash-safe and may be shared by processes. */
 export class MetaStore {
   readonly #root: RootDatabase;
+  /** Custom dashboards and their history, on the same LMDB root (src/store/dashboards.ts). */
+  readonly dashboards: DashboardStore;
   readonly #users: Database<User, string>;
   readonly #sites: Database<StoredSite, string>;
   readonly #triage: Database<ErrorTriage, string>;
@@ -53,6 +56,7 @@ export class MetaStore {
     this.#users = this.#root.openDB<User, string>({ name: "users" });
     this.#sites = this.#root.openDB<StoredSite, string>({ name: "sites" });
     this.#triage = this.#root.openDB<ErrorTriage, string>({ name: "error-triage" });
+    this.dashboards = new DashboardStore(this.#root);
   }
 
   userCount(): number {

@@ -310,6 +310,10577 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/dashboards": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** All dashboards, without their widgets */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description most recently changed first */
+                            dashboards: {
+                                description: string;
+                                id: string;
+                                name: string;
+                                sites: string[];
+                                /** Format: date-time */
+                                updatedAt: string;
+                                /** @description how many widgets it has */
+                                widgets: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Create a dashboard
+         * @description Widgets get new ids; layout entries may name them by the ids given in the body. Each widget's source is checked as its own route checks it (same status and message, at the widget's path), without running anything. Answers the dashboard with its ETag.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description what a viewer starts with; compare defaults to null, filters to [] */
+                        defaults?: {
+                            compare?: ("previous_period" | "year_earlier") | null;
+                            filters?: ({
+                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                dimension: string;
+                                /** @enum {unknown} */
+                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                /** @description a string; a list for `in` */
+                                value: string | string[];
+                            } | {
+                                and: ({
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                    dimension: string;
+                                    /** @enum {unknown} */
+                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                    /** @description a string; a list for `in` */
+                                    value: string | string[];
+                                } | ({
+                                    and: {
+                                        /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                        dimension: string;
+                                        /** @enum {unknown} */
+                                        op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                        /** @description a string; a list for `in` */
+                                        value: string | string[];
+                                    }[];
+                                } | {
+                                    or: {
+                                        /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                        dimension: string;
+                                        /** @enum {unknown} */
+                                        op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                        /** @description a string; a list for `in` */
+                                        value: string | string[];
+                                    }[];
+                                }))[];
+                            } | {
+                                or: ({
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                    dimension: string;
+                                    /** @enum {unknown} */
+                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                    /** @description a string; a list for `in` */
+                                    value: string | string[];
+                                } | ({
+                                    and: {
+                                        /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                        dimension: string;
+                                        /** @enum {unknown} */
+                                        op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                        /** @description a string; a list for `in` */
+                                        value: string | string[];
+                                    }[];
+                                } | {
+                                    or: {
+                                        /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                        dimension: string;
+                                        /** @enum {unknown} */
+                                        op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                        /** @description a string; a list for `in` */
+                                        value: string | string[];
+                                    }[];
+                                }))[];
+                            })[];
+                            /**
+                             * @description the range the dashboard opens with; absent: the viewer's own choice
+                             * @enum {unknown}
+                             */
+                            period?: "today" | "yesterday" | "24h" | "7d" | "28d" | "30d" | "91d" | "month" | "last_month" | "year" | "12mo" | "all";
+                        };
+                        /** @description default empty */
+                        description?: string;
+                        /** @description a 12-column grid, exactly one entry per widget, naming widgets by the ids given in `widgets`; absent: widgets are placed two to a row in order */
+                        layout?: {
+                            /** @description height in rows */
+                            h: number;
+                            /** @description width in columns; x + w is at most 12 */
+                            w: number;
+                            /** @description a widget id */
+                            widget: string;
+                            /** @description column, 0 to 11 */
+                            x: number;
+                            /** @description row */
+                            y: number;
+                        }[];
+                        name: string;
+                        /** @description site ids; every one must exist */
+                        sites: string[];
+                        widgets: {
+                            id?: string;
+                            name: string;
+                            /** @description pins the widget to this period whatever range the viewer picks */
+                            range?: {
+                                /** @enum {unknown} */
+                                period: "today" | "yesterday" | "24h" | "7d" | "28d" | "30d" | "91d" | "month" | "last_month" | "year" | "12mo";
+                            };
+                            /** @description query: the body of POST /api/v1/query; funnel, retention, journeys: the body of that report; none: a text note */
+                            source: {
+                                /** @enum {string} */
+                                kind: "query";
+                                spec: {
+                                    /**
+                                     * @description also run the query over the previous period of the same length, or a year earlier
+                                     * @enum {unknown}
+                                     */
+                                    compare?: "previous_period" | "year_earlier";
+                                    dimensions?: string[];
+                                    filters?: ({
+                                        /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                        dimension: string;
+                                        /** @enum {unknown} */
+                                        op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                        /** @description a string; a list for `in` */
+                                        value: string | string[];
+                                    } | {
+                                        and: ({
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        } | ({
+                                            and: {
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            }[];
+                                        } | {
+                                            or: {
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            }[];
+                                        }))[];
+                                    } | {
+                                        or: ({
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        } | ({
+                                            and: {
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            }[];
+                                        } | {
+                                            or: {
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            }[];
+                                        }))[];
+                                    })[];
+                                    /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                    from: string;
+                                    /** @enum {unknown} */
+                                    granularity?: "minute" | "hour" | "day" | "week" | "month";
+                                    /** @description count traffic flagged as bots too (default false) */
+                                    includeBots?: boolean;
+                                    limit?: number;
+                                    metrics: (("events" | "pageviews" | "visitors" | "sessions" | "bounce_rate" | "views_per_session" | "session_duration" | "engaged_time" | "scroll_depth" | "revenue") | {
+                                        /** @description an event name */
+                                        event?: string;
+                                        /** @description exactly one of page or event */
+                                        goal?: {
+                                            /** @description an event name */
+                                            event?: string;
+                                            page?: string;
+                                        };
+                                        label?: string;
+                                        /** @enum {unknown} */
+                                        name: "events" | "pageviews" | "visitors" | "sessions" | "bounce_rate" | "views_per_session" | "session_duration" | "engaged_time" | "scroll_depth" | "revenue" | "conversions" | "converted_visitors" | "conversion_rate" | "sum" | "avg" | "min" | "max" | "quantile";
+                                        /** @description a property key */
+                                        property?: string;
+                                        q?: number;
+                                    })[];
+                                    /** @description site ids */
+                                    sites: string[];
+                                    sort?: {
+                                        /** @description a metric or dimension label */
+                                        by: string;
+                                        /** @enum {unknown} */
+                                        dir?: "asc" | "desc";
+                                    }[];
+                                    /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                    to: string;
+                                    /**
+                                     * @description IANA time zone, e.g. Europe/Berlin
+                                     * @default UTC
+                                     */
+                                    tz: string;
+                                };
+                            } | {
+                                body: {
+                                    filters?: ({
+                                        /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                        dimension: string;
+                                        /** @enum {unknown} */
+                                        op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                        /** @description a string; a list for `in` */
+                                        value: string | string[];
+                                    } | {
+                                        and: ({
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        } | ({
+                                            and: {
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            }[];
+                                        } | {
+                                            or: {
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            }[];
+                                        }))[];
+                                    } | {
+                                        or: ({
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        } | ({
+                                            and: {
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            }[];
+                                        } | {
+                                            or: {
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            }[];
+                                        }))[];
+                                    })[];
+                                    /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                    from: string;
+                                    /** @description count traffic flagged as bots too (default false) */
+                                    includeBots?: boolean;
+                                    /** @description site ids */
+                                    sites: string[];
+                                    steps: {
+                                        /** @description an event name */
+                                        event?: string;
+                                        name?: string;
+                                        page?: string;
+                                    }[];
+                                    /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                    to: string;
+                                    /**
+                                     * @description IANA time zone, e.g. Europe/Berlin
+                                     * @default UTC
+                                     */
+                                    tz: string;
+                                    /**
+                                     * @description seconds
+                                     * @default 86400
+                                     */
+                                    window?: number;
+                                };
+                                /** @enum {string} */
+                                kind: "funnel";
+                            } | {
+                                body: {
+                                    filters?: ({
+                                        /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                        dimension: string;
+                                        /** @enum {unknown} */
+                                        op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                        /** @description a string; a list for `in` */
+                                        value: string | string[];
+                                    } | {
+                                        and: ({
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        } | ({
+                                            and: {
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            }[];
+                                        } | {
+                                            or: {
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            }[];
+                                        }))[];
+                                    } | {
+                                        or: ({
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        } | ({
+                                            and: {
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            }[];
+                                        } | {
+                                            or: {
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            }[];
+                                        }))[];
+                                    })[];
+                                    /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                    from: string;
+                                    /** @description count traffic flagged as bots too (default false) */
+                                    includeBots?: boolean;
+                                    /**
+                                     * @default week
+                                     * @enum {unknown}
+                                     */
+                                    period?: "day" | "week";
+                                    /** @description site ids */
+                                    sites: string[];
+                                    /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                    to: string;
+                                    /**
+                                     * @description IANA time zone, e.g. Europe/Berlin
+                                     * @default UTC
+                                     */
+                                    tz: string;
+                                };
+                                /** @enum {string} */
+                                kind: "retention";
+                            } | {
+                                body: {
+                                    /**
+                                     * @default after
+                                     * @enum {unknown}
+                                     */
+                                    direction?: "after" | "before";
+                                    filters?: ({
+                                        /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                        dimension: string;
+                                        /** @enum {unknown} */
+                                        op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                        /** @description a string; a list for `in` */
+                                        value: string | string[];
+                                    } | {
+                                        and: ({
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        } | ({
+                                            and: {
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            }[];
+                                        } | {
+                                            or: {
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            }[];
+                                        }))[];
+                                    } | {
+                                        or: ({
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        } | ({
+                                            and: {
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            }[];
+                                        } | {
+                                            or: {
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            }[];
+                                        }))[];
+                                    })[];
+                                    /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                    from: string;
+                                    /** @description count traffic flagged as bots too (default false) */
+                                    includeBots?: boolean;
+                                    /** @default 100 */
+                                    limit?: number;
+                                    page: string;
+                                    /** @description site ids */
+                                    sites: string[];
+                                    /** @default 3 */
+                                    steps?: number;
+                                    /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                    to: string;
+                                    /**
+                                     * @description IANA time zone, e.g. Europe/Berlin
+                                     * @default UTC
+                                     */
+                                    tz: string;
+                                };
+                                /** @enum {string} */
+                                kind: "journeys";
+                            } | {
+                                /** @enum {string} */
+                                kind: "none";
+                            };
+                            visual: {
+                                options?: {
+                                    /** @description min must be below max when both are given */
+                                    axis?: {
+                                        max?: number;
+                                        min?: number;
+                                    };
+                                    colors?: string[];
+                                    comparison?: boolean;
+                                    donut?: boolean;
+                                    horizontal?: boolean;
+                                    /** @description for text widgets: stored as given; the dashboard sanitises it when drawing */
+                                    markdown?: string;
+                                    stacked?: boolean;
+                                    thresholds?: {
+                                        /** @description a CSS hex colour: #rgb, #rgba, #rrggbb or #rrggbbaa */
+                                        color: string;
+                                        value: number;
+                                    }[];
+                                    topN?: number;
+                                };
+                                /** @enum {unknown} */
+                                type: "number" | "line" | "area" | "bar" | "stacked_bar" | "pie" | "table" | "map" | "funnel" | "retention" | "sankey" | "heatmap" | "scatter" | "text";
+                            };
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            createdAt: string;
+                            defaults: {
+                                compare: ("previous_period" | "year_earlier") | null;
+                                filters: ({
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                    dimension: string;
+                                    /** @enum {unknown} */
+                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                    /** @description a string; a list for `in` */
+                                    value: string | string[];
+                                } | {
+                                    and: ({
+                                        /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                        dimension: string;
+                                        /** @enum {unknown} */
+                                        op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                        /** @description a string; a list for `in` */
+                                        value: string | string[];
+                                    } | ({
+                                        and: {
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        }[];
+                                    } | {
+                                        or: {
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        }[];
+                                    }))[];
+                                } | {
+                                    or: ({
+                                        /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                        dimension: string;
+                                        /** @enum {unknown} */
+                                        op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                        /** @description a string; a list for `in` */
+                                        value: string | string[];
+                                    } | ({
+                                        and: {
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        }[];
+                                    } | {
+                                        or: {
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        }[];
+                                    }))[];
+                                })[];
+                                /**
+                                 * @description the range the dashboard opens with; absent: the viewer's own choice
+                                 * @enum {unknown}
+                                 */
+                                period?: "today" | "yesterday" | "24h" | "7d" | "28d" | "30d" | "91d" | "month" | "last_month" | "year" | "12mo" | "all";
+                            };
+                            description: string;
+                            id: string;
+                            /** @description a 12-column grid: exactly one entry per widget */
+                            layout: {
+                                /** @description height in rows */
+                                h: number;
+                                /** @description width in columns; x + w is at most 12 */
+                                w: number;
+                                /** @description a widget id */
+                                widget: string;
+                                /** @description column, 0 to 11 */
+                                x: number;
+                                /** @description row */
+                                y: number;
+                            }[];
+                            name: string;
+                            sites: string[];
+                            /** Format: date-time */
+                            updatedAt: string;
+                            /** @description the email of who wrote this version */
+                            updatedBy: string;
+                            /** @description bumped by every write; the ETag */
+                            version: number;
+                            widgets: {
+                                id: string;
+                                name: string;
+                                /** @description pins the widget to this period whatever range the viewer picks */
+                                range?: {
+                                    /** @enum {unknown} */
+                                    period: "today" | "yesterday" | "24h" | "7d" | "28d" | "30d" | "91d" | "month" | "last_month" | "year" | "12mo";
+                                };
+                                /** @description query: the body of POST /api/v1/query; funnel, retention, journeys: the body of that report; none: a text note */
+                                source: {
+                                    /** @enum {string} */
+                                    kind: "query";
+                                    spec: {
+                                        /**
+                                         * @description also run the query over the previous period of the same length, or a year earlier
+                                         * @enum {unknown}
+                                         */
+                                        compare?: "previous_period" | "year_earlier";
+                                        dimensions?: string[];
+                                        filters?: ({
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        } | {
+                                            and: ({
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            } | ({
+                                                and: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            } | {
+                                                or: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            }))[];
+                                        } | {
+                                            or: ({
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            } | ({
+                                                and: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            } | {
+                                                or: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            }))[];
+                                        })[];
+                                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                        from: string;
+                                        /** @enum {unknown} */
+                                        granularity?: "minute" | "hour" | "day" | "week" | "month";
+                                        /** @description count traffic flagged as bots too (default false) */
+                                        includeBots?: boolean;
+                                        limit?: number;
+                                        metrics: (("events" | "pageviews" | "visitors" | "sessions" | "bounce_rate" | "views_per_session" | "session_duration" | "engaged_time" | "scroll_depth" | "revenue") | {
+                                            /** @description an event name */
+                                            event?: string;
+                                            /** @description exactly one of page or event */
+                                            goal?: {
+                                                /** @description an event name */
+                                                event?: string;
+                                                page?: string;
+                                            };
+                                            label?: string;
+                                            /** @enum {unknown} */
+                                            name: "events" | "pageviews" | "visitors" | "sessions" | "bounce_rate" | "views_per_session" | "session_duration" | "engaged_time" | "scroll_depth" | "revenue" | "conversions" | "converted_visitors" | "conversion_rate" | "sum" | "avg" | "min" | "max" | "quantile";
+                                            /** @description a property key */
+                                            property?: string;
+                                            q?: number;
+                                        })[];
+                                        /** @description site ids */
+                                        sites: string[];
+                                        sort?: {
+                                            /** @description a metric or dimension label */
+                                            by: string;
+                                            /** @enum {unknown} */
+                                            dir?: "asc" | "desc";
+                                        }[];
+                                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                        to: string;
+                                        /**
+                                         * @description IANA time zone, e.g. Europe/Berlin
+                                         * @default UTC
+                                         */
+                                        tz: string;
+                                    };
+                                } | {
+                                    body: {
+                                        filters?: ({
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        } | {
+                                            and: ({
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            } | ({
+                                                and: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            } | {
+                                                or: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            }))[];
+                                        } | {
+                                            or: ({
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            } | ({
+                                                and: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            } | {
+                                                or: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            }))[];
+                                        })[];
+                                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                        from: string;
+                                        /** @description count traffic flagged as bots too (default false) */
+                                        includeBots?: boolean;
+                                        /** @description site ids */
+                                        sites: string[];
+                                        steps: {
+                                            /** @description an event name */
+                                            event?: string;
+                                            name?: string;
+                                            page?: string;
+                                        }[];
+                                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                        to: string;
+                                        /**
+                                         * @description IANA time zone, e.g. Europe/Berlin
+                                         * @default UTC
+                                         */
+                                        tz: string;
+                                        /**
+                                         * @description seconds
+                                         * @default 86400
+                                         */
+                                        window: number;
+                                    };
+                                    /** @enum {string} */
+                                    kind: "funnel";
+                                } | {
+                                    body: {
+                                        filters?: ({
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        } | {
+                                            and: ({
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            } | ({
+                                                and: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            } | {
+                                                or: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            }))[];
+                                        } | {
+                                            or: ({
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            } | ({
+                                                and: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            } | {
+                                                or: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            }))[];
+                                        })[];
+                                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                        from: string;
+                                        /** @description count traffic flagged as bots too (default false) */
+                                        includeBots?: boolean;
+                                        /**
+                                         * @default week
+                                         * @enum {unknown}
+                                         */
+                                        period: "day" | "week";
+                                        /** @description site ids */
+                                        sites: string[];
+                                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                        to: string;
+                                        /**
+                                         * @description IANA time zone, e.g. Europe/Berlin
+                                         * @default UTC
+                                         */
+                                        tz: string;
+                                    };
+                                    /** @enum {string} */
+                                    kind: "retention";
+                                } | {
+                                    body: {
+                                        /**
+                                         * @default after
+                                         * @enum {unknown}
+                                         */
+                                        direction: "after" | "before";
+                                        filters?: ({
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        } | {
+                                            and: ({
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            } | ({
+                                                and: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            } | {
+                                                or: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            }))[];
+                                        } | {
+                                            or: ({
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            } | ({
+                                                and: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            } | {
+                                                or: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            }))[];
+                                        })[];
+                                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                        from: string;
+                                        /** @description count traffic flagged as bots too (default false) */
+                                        includeBots?: boolean;
+                                        /** @default 100 */
+                                        limit: number;
+                                        page: string;
+                                        /** @description site ids */
+                                        sites: string[];
+                                        /** @default 3 */
+                                        steps: number;
+                                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                        to: string;
+                                        /**
+                                         * @description IANA time zone, e.g. Europe/Berlin
+                                         * @default UTC
+                                         */
+                                        tz: string;
+                                    };
+                                    /** @enum {string} */
+                                    kind: "journeys";
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "none";
+                                };
+                                visual: {
+                                    options?: {
+                                        /** @description min must be below max when both are given */
+                                        axis?: {
+                                            max?: number;
+                                            min?: number;
+                                        };
+                                        colors?: string[];
+                                        comparison?: boolean;
+                                        donut?: boolean;
+                                        horizontal?: boolean;
+                                        /** @description for text widgets: stored as given; the dashboard sanitises it when drawing */
+                                        markdown?: string;
+                                        stacked?: boolean;
+                                        thresholds?: {
+                                            /** @description a CSS hex colour: #rgb, #rgba, #rrggbb or #rrggbbaa */
+                                            color: string;
+                                            value: number;
+                                        }[];
+                                        topN?: number;
+                                    };
+                                    /** @enum {unknown} */
+                                    type: "number" | "line" | "area" | "bar" | "stacked_bar" | "pie" | "table" | "map" | "funnel" | "retention" | "sankey" | "heatmap" | "scatter" | "text";
+                                };
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dashboards/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a dashboard from an export document
+         * @description Checked as a new dashboard is, fields named under body/dashboard; unknown sites are a 404 naming the field. Widget ids in the document only match layout entries: the dashboard gets new ones.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        dashboard: {
+                            /** @description what a viewer starts with; compare defaults to null, filters to [] */
+                            defaults?: {
+                                compare?: ("previous_period" | "year_earlier") | null;
+                                filters?: ({
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                    dimension: string;
+                                    /** @enum {unknown} */
+                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                    /** @description a string; a list for `in` */
+                                    value: string | string[];
+                                } | {
+                                    and: ({
+                                        /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                        dimension: string;
+                                        /** @enum {unknown} */
+                                        op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                        /** @description a string; a list for `in` */
+                                        value: string | string[];
+                                    } | ({
+                                        and: {
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        }[];
+                                    } | {
+                                        or: {
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        }[];
+                                    }))[];
+                                } | {
+                                    or: ({
+                                        /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                        dimension: string;
+                                        /** @enum {unknown} */
+                                        op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                        /** @description a string; a list for `in` */
+                                        value: string | string[];
+                                    } | ({
+                                        and: {
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        }[];
+                                    } | {
+                                        or: {
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        }[];
+                                    }))[];
+                                })[];
+                                /**
+                                 * @description the range the dashboard opens with; absent: the viewer's own choice
+                                 * @enum {unknown}
+                                 */
+                                period?: "today" | "yesterday" | "24h" | "7d" | "28d" | "30d" | "91d" | "month" | "last_month" | "year" | "12mo" | "all";
+                            };
+                            /** @description default empty */
+                            description?: string;
+                            /** @description a 12-column grid, exactly one entry per widget, naming widgets by the ids given in `widgets`; absent: widgets are placed two to a row in order */
+                            layout?: {
+                                /** @description height in rows */
+                                h: number;
+                                /** @description width in columns; x + w is at most 12 */
+                                w: number;
+                                /** @description a widget id */
+                                widget: string;
+                                /** @description column, 0 to 11 */
+                                x: number;
+                                /** @description row */
+                                y: number;
+                            }[];
+                            name: string;
+                            /** @description site ids; every one must exist */
+                            sites: string[];
+                            widgets: {
+                                id?: string;
+                                name: string;
+                                /** @description pins the widget to this period whatever range the viewer picks */
+                                range?: {
+                                    /** @enum {unknown} */
+                                    period: "today" | "yesterday" | "24h" | "7d" | "28d" | "30d" | "91d" | "month" | "last_month" | "year" | "12mo";
+                                };
+                                /** @description query: the body of POST /api/v1/query; funnel, retention, journeys: the body of that report; none: a text note */
+                                source: {
+                                    /** @enum {string} */
+                                    kind: "query";
+                                    spec: {
+                                        /**
+                                         * @description also run the query over the previous period of the same length, or a year earlier
+                                         * @enum {unknown}
+                                         */
+                                        compare?: "previous_period" | "year_earlier";
+                                        dimensions?: string[];
+                                        filters?: ({
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        } | {
+                                            and: ({
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            } | ({
+                                                and: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            } | {
+                                                or: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            }))[];
+                                        } | {
+                                            or: ({
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            } | ({
+                                                and: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            } | {
+                                                or: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            }))[];
+                                        })[];
+                                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                        from: string;
+                                        /** @enum {unknown} */
+                                        granularity?: "minute" | "hour" | "day" | "week" | "month";
+                                        /** @description count traffic flagged as bots too (default false) */
+                                        includeBots?: boolean;
+                                        limit?: number;
+                                        metrics: (("events" | "pageviews" | "visitors" | "sessions" | "bounce_rate" | "views_per_session" | "session_duration" | "engaged_time" | "scroll_depth" | "revenue") | {
+                                            /** @description an event name */
+                                            event?: string;
+                                            /** @description exactly one of page or event */
+                                            goal?: {
+                                                /** @description an event name */
+                                                event?: string;
+                                                page?: string;
+                                            };
+                                            label?: string;
+                                            /** @enum {unknown} */
+                                            name: "events" | "pageviews" | "visitors" | "sessions" | "bounce_rate" | "views_per_session" | "session_duration" | "engaged_time" | "scroll_depth" | "revenue" | "conversions" | "converted_visitors" | "conversion_rate" | "sum" | "avg" | "min" | "max" | "quantile";
+                                            /** @description a property key */
+                                            property?: string;
+                                            q?: number;
+                                        })[];
+                                        /** @description site ids */
+                                        sites: string[];
+                                        sort?: {
+                                            /** @description a metric or dimension label */
+                                            by: string;
+                                            /** @enum {unknown} */
+                                            dir?: "asc" | "desc";
+                                        }[];
+                                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                        to: string;
+                                        /**
+                                         * @description IANA time zone, e.g. Europe/Berlin
+                                         * @default UTC
+                                         */
+                                        tz: string;
+                                    };
+                                } | {
+                                    body: {
+                                        filters?: ({
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        } | {
+                                            and: ({
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            } | ({
+                                                and: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            } | {
+                                                or: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            }))[];
+                                        } | {
+                                            or: ({
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            } | ({
+                                                and: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            } | {
+                                                or: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            }))[];
+                                        })[];
+                                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                        from: string;
+                                        /** @description count traffic flagged as bots too (default false) */
+                                        includeBots?: boolean;
+                                        /** @description site ids */
+                                        sites: string[];
+                                        steps: {
+                                            /** @description an event name */
+                                            event?: string;
+                                            name?: string;
+                                            page?: string;
+                                        }[];
+                                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                        to: string;
+                                        /**
+                                         * @description IANA time zone, e.g. Europe/Berlin
+                                         * @default UTC
+                                         */
+                                        tz: string;
+                                        /**
+                                         * @description seconds
+                                         * @default 86400
+                                         */
+                                        window?: number;
+                                    };
+                                    /** @enum {string} */
+                                    kind: "funnel";
+                                } | {
+                                    body: {
+                                        filters?: ({
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        } | {
+                                            and: ({
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            } | ({
+                                                and: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            } | {
+                                                or: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            }))[];
+                                        } | {
+                                            or: ({
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            } | ({
+                                                and: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            } | {
+                                                or: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            }))[];
+                                        })[];
+                                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                        from: string;
+                                        /** @description count traffic flagged as bots too (default false) */
+                                        includeBots?: boolean;
+                                        /**
+                                         * @default week
+                                         * @enum {unknown}
+                                         */
+                                        period?: "day" | "week";
+                                        /** @description site ids */
+                                        sites: string[];
+                                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                        to: string;
+                                        /**
+                                         * @description IANA time zone, e.g. Europe/Berlin
+                                         * @default UTC
+                                         */
+                                        tz: string;
+                                    };
+                                    /** @enum {string} */
+                                    kind: "retention";
+                                } | {
+                                    body: {
+                                        /**
+                                         * @default after
+                                         * @enum {unknown}
+                                         */
+                                        direction?: "after" | "before";
+                                        filters?: ({
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        } | {
+                                            and: ({
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            } | ({
+                                                and: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            } | {
+                                                or: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            }))[];
+                                        } | {
+                                            or: ({
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            } | ({
+                                                and: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            } | {
+                                                or: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            }))[];
+                                        })[];
+                                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                        from: string;
+                                        /** @description count traffic flagged as bots too (default false) */
+                                        includeBots?: boolean;
+                                        /** @default 100 */
+                                        limit?: number;
+                                        page: string;
+                                        /** @description site ids */
+                                        sites: string[];
+                                        /** @default 3 */
+                                        steps?: number;
+                                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                        to: string;
+                                        /**
+                                         * @description IANA time zone, e.g. Europe/Berlin
+                                         * @default UTC
+                                         */
+                                        tz: string;
+                                    };
+                                    /** @enum {string} */
+                                    kind: "journeys";
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "none";
+                                };
+                                visual: {
+                                    options?: {
+                                        /** @description min must be below max when both are given */
+                                        axis?: {
+                                            max?: number;
+                                            min?: number;
+                                        };
+                                        colors?: string[];
+                                        comparison?: boolean;
+                                        donut?: boolean;
+                                        horizontal?: boolean;
+                                        /** @description for text widgets: stored as given; the dashboard sanitises it when drawing */
+                                        markdown?: string;
+                                        stacked?: boolean;
+                                        thresholds?: {
+                                            /** @description a CSS hex colour: #rgb, #rgba, #rrggbb or #rrggbbaa */
+                                            color: string;
+                                            value: number;
+                                        }[];
+                                        topN?: number;
+                                    };
+                                    /** @enum {unknown} */
+                                    type: "number" | "line" | "area" | "bar" | "stacked_bar" | "pie" | "table" | "map" | "funnel" | "retention" | "sankey" | "heatmap" | "scatter" | "text";
+                                };
+                            }[];
+                        };
+                        exportedAt?: string;
+                        /** @enum {string} */
+                        format: "sightline-dashboard";
+                        /** @description at most 1, the newest this server reads */
+                        formatVersion: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            createdAt: string;
+                            defaults: {
+                                compare: ("previous_period" | "year_earlier") | null;
+                                filters: ({
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                    dimension: string;
+                                    /** @enum {unknown} */
+                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                    /** @description a string; a list for `in` */
+                                    value: string | string[];
+                                } | {
+                                    and: ({
+                                        /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                        dimension: string;
+                                        /** @enum {unknown} */
+                                        op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                        /** @description a string; a list for `in` */
+                                        value: string | string[];
+                                    } | ({
+                                        and: {
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        }[];
+                                    } | {
+                                        or: {
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        }[];
+                                    }))[];
+                                } | {
+                                    or: ({
+                                        /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                        dimension: string;
+                                        /** @enum {unknown} */
+                                        op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                        /** @description a string; a list for `in` */
+                                        value: string | string[];
+                                    } | ({
+                                        and: {
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        }[];
+                                    } | {
+                                        or: {
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        }[];
+                                    }))[];
+                                })[];
+                                /**
+                                 * @description the range the dashboard opens with; absent: the viewer's own choice
+                                 * @enum {unknown}
+                                 */
+                                period?: "today" | "yesterday" | "24h" | "7d" | "28d" | "30d" | "91d" | "month" | "last_month" | "year" | "12mo" | "all";
+                            };
+                            description: string;
+                            id: string;
+                            /** @description a 12-column grid: exactly one entry per widget */
+                            layout: {
+                                /** @description height in rows */
+                                h: number;
+                                /** @description width in columns; x + w is at most 12 */
+                                w: number;
+                                /** @description a widget id */
+                                widget: string;
+                                /** @description column, 0 to 11 */
+                                x: number;
+                                /** @description row */
+                                y: number;
+                            }[];
+                            name: string;
+                            sites: string[];
+                            /** Format: date-time */
+                            updatedAt: string;
+                            /** @description the email of who wrote this version */
+                            updatedBy: string;
+                            /** @description bumped by every write; the ETag */
+                            version: number;
+                            widgets: {
+                                id: string;
+                                name: string;
+                                /** @description pins the widget to this period whatever range the viewer picks */
+                                range?: {
+                                    /** @enum {unknown} */
+                                    period: "today" | "yesterday" | "24h" | "7d" | "28d" | "30d" | "91d" | "month" | "last_month" | "year" | "12mo";
+                                };
+                                /** @description query: the body of POST /api/v1/query; funnel, retention, journeys: the body of that report; none: a text note */
+                                source: {
+                                    /** @enum {string} */
+                                    kind: "query";
+                                    spec: {
+                                        /**
+                                         * @description also run the query over the previous period of the same length, or a year earlier
+                                         * @enum {unknown}
+                                         */
+                                        compare?: "previous_period" | "year_earlier";
+                                        dimensions?: string[];
+                                        filters?: ({
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        } | {
+                                            and: ({
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            } | ({
+                                                and: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            } | {
+                                                or: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            }))[];
+                                        } | {
+                                            or: ({
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            } | ({
+                                                and: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            } | {
+                                                or: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            }))[];
+                                        })[];
+                                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                        from: string;
+                                        /** @enum {unknown} */
+                                        granularity?: "minute" | "hour" | "day" | "week" | "month";
+                                        /** @description count traffic flagged as bots too (default false) */
+                                        includeBots?: boolean;
+                                        limit?: number;
+                                        metrics: (("events" | "pageviews" | "visitors" | "sessions" | "bounce_rate" | "views_per_session" | "session_duration" | "engaged_time" | "scroll_depth" | "revenue") | {
+                                            /** @description an event name */
+                                            event?: string;
+                                            /** @description exactly one of page or event */
+                                            goal?: {
+                                                /** @description an event name */
+                                                event?: string;
+                                                page?: string;
+                                            };
+                                            label?: string;
+                                            /** @enum {unknown} */
+                                            name: "events" | "pageviews" | "visitors" | "sessions" | "bounce_rate" | "views_per_session" | "session_duration" | "engaged_time" | "scroll_depth" | "revenue" | "conversions" | "converted_visitors" | "conversion_rate" | "sum" | "avg" | "min" | "max" | "quantile";
+                                            /** @description a property key */
+                                            property?: string;
+                                            q?: number;
+                                        })[];
+                                        /** @description site ids */
+                                        sites: string[];
+                                        sort?: {
+                                            /** @description a metric or dimension label */
+                                            by: string;
+                                            /** @enum {unknown} */
+                                            dir?: "asc" | "desc";
+                                        }[];
+                                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                        to: string;
+                                        /**
+                                         * @description IANA time zone, e.g. Europe/Berlin
+                                         * @default UTC
+                                         */
+                                        tz: string;
+                                    };
+                                } | {
+                                    body: {
+                                        filters?: ({
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        } | {
+                                            and: ({
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            } | ({
+                                                and: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            } | {
+                                                or: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            }))[];
+                                        } | {
+                                            or: ({
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            } | ({
+                                                and: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            } | {
+                                                or: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            }))[];
+                                        })[];
+                                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                        from: string;
+                                        /** @description count traffic flagged as bots too (default false) */
+                                        includeBots?: boolean;
+                                        /** @description site ids */
+                                        sites: string[];
+                                        steps: {
+                                            /** @description an event name */
+                                            event?: string;
+                                            name?: string;
+                                            page?: string;
+                                        }[];
+                                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                        to: string;
+                                        /**
+                                         * @description IANA time zone, e.g. Europe/Berlin
+                                         * @default UTC
+                                         */
+                                        tz: string;
+                                        /**
+                                         * @description seconds
+                                         * @default 86400
+                                         */
+                                        window: number;
+                                    };
+                                    /** @enum {string} */
+                                    kind: "funnel";
+                                } | {
+                                    body: {
+                                        filters?: ({
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        } | {
+                                            and: ({
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            } | ({
+                                                and: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            } | {
+                                                or: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            }))[];
+                                        } | {
+                                            or: ({
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            } | ({
+                                                and: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            } | {
+                                                or: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            }))[];
+                                        })[];
+                                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                        from: string;
+                                        /** @description count traffic flagged as bots too (default false) */
+                                        includeBots?: boolean;
+                                        /**
+                                         * @default week
+                                         * @enum {unknown}
+                                         */
+                                        period: "day" | "week";
+                                        /** @description site ids */
+                                        sites: string[];
+                                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                        to: string;
+                                        /**
+                                         * @description IANA time zone, e.g. Europe/Berlin
+                                         * @default UTC
+                                         */
+                                        tz: string;
+                                    };
+                                    /** @enum {string} */
+                                    kind: "retention";
+                                } | {
+                                    body: {
+                                        /**
+                                         * @default after
+                                         * @enum {unknown}
+                                         */
+                                        direction: "after" | "before";
+                                        filters?: ({
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        } | {
+                                            and: ({
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            } | ({
+                                                and: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            } | {
+                                                or: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            }))[];
+                                        } | {
+                                            or: ({
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            } | ({
+                                                and: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            } | {
+                                                or: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            }))[];
+                                        })[];
+                                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                        from: string;
+                                        /** @description count traffic flagged as bots too (default false) */
+                                        includeBots?: boolean;
+                                        /** @default 100 */
+                                        limit: number;
+                                        page: string;
+                                        /** @description site ids */
+                                        sites: string[];
+                                        /** @default 3 */
+                                        steps: number;
+                                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                        to: string;
+                                        /**
+                                         * @description IANA time zone, e.g. Europe/Berlin
+                                         * @default UTC
+                                         */
+                                        tz: string;
+                                    };
+                                    /** @enum {string} */
+                                    kind: "journeys";
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "none";
+                                };
+                                visual: {
+                                    options?: {
+                                        /** @description min must be below max when both are given */
+                                        axis?: {
+                                            max?: number;
+                                            min?: number;
+                                        };
+                                        colors?: string[];
+                                        comparison?: boolean;
+                                        donut?: boolean;
+                                        horizontal?: boolean;
+                                        /** @description for text widgets: stored as given; the dashboard sanitises it when drawing */
+                                        markdown?: string;
+                                        stacked?: boolean;
+                                        thresholds?: {
+                                            /** @description a CSS hex colour: #rgb, #rgba, #rrggbb or #rrggbbaa */
+                                            color: string;
+                                            value: number;
+                                        }[];
+                                        topN?: number;
+                                    };
+                                    /** @enum {unknown} */
+                                    type: "number" | "line" | "area" | "bar" | "stacked_bar" | "pie" | "table" | "map" | "funnel" | "retention" | "sankey" | "heatmap" | "scatter" | "text";
+                                };
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dashboards/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One dashboard, with its widgets and layout
+         * @description The ETag header is "<version>": send it back as If-Match with every change.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            createdAt: string;
+                            defaults: {
+                                compare: ("previous_period" | "year_earlier") | null;
+                                filters: ({
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                    dimension: string;
+                                    /** @enum {unknown} */
+                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                    /** @description a string; a list for `in` */
+                                    value: string | string[];
+                                } | {
+                                    and: ({
+                                        /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                        dimension: string;
+                                        /** @enum {unknown} */
+                                        op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                        /** @description a string; a list for `in` */
+                                        value: string | string[];
+                                    } | ({
+                                        and: {
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        }[];
+                                    } | {
+                                        or: {
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        }[];
+                                    }))[];
+                                } | {
+                                    or: ({
+                                        /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                        dimension: string;
+                                        /** @enum {unknown} */
+                                        op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                        /** @description a string; a list for `in` */
+                                        value: string | string[];
+                                    } | ({
+                                        and: {
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        }[];
+                                    } | {
+                                        or: {
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        }[];
+                                    }))[];
+                                })[];
+                                /**
+                                 * @description the range the dashboard opens with; absent: the viewer's own choice
+                                 * @enum {unknown}
+                                 */
+                                period?: "today" | "yesterday" | "24h" | "7d" | "28d" | "30d" | "91d" | "month" | "last_month" | "year" | "12mo" | "all";
+                            };
+                            description: string;
+                            id: string;
+                            /** @description a 12-column grid: exactly one entry per widget */
+                            layout: {
+                                /** @description height in rows */
+                                h: number;
+                                /** @description width in columns; x + w is at most 12 */
+                                w: number;
+                                /** @description a widget id */
+                                widget: string;
+                                /** @description column, 0 to 11 */
+                                x: number;
+                                /** @description row */
+                                y: number;
+                            }[];
+                            name: string;
+                            sites: string[];
+                            /** Format: date-time */
+                            updatedAt: string;
+                            /** @description the email of who wrote this version */
+                            updatedBy: string;
+                            /** @description bumped by every write; the ETag */
+                            version: number;
+                            widgets: {
+                                id: string;
+                                name: string;
+                                /** @description pins the widget to this period whatever range the viewer picks */
+                                range?: {
+                                    /** @enum {unknown} */
+                                    period: "today" | "yesterday" | "24h" | "7d" | "28d" | "30d" | "91d" | "month" | "last_month" | "year" | "12mo";
+                                };
+                                /** @description query: the body of POST /api/v1/query; funnel, retention, journeys: the body of that report; none: a text note */
+                                source: {
+                                    /** @enum {string} */
+                                    kind: "query";
+                                    spec: {
+                                        /**
+                                         * @description also run the query over the previous period of the same length, or a year earlier
+                                         * @enum {unknown}
+                                         */
+                                        compare?: "previous_period" | "year_earlier";
+                                        dimensions?: string[];
+                                        filters?: ({
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        } | {
+                                            and: ({
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            } | ({
+                                                and: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            } | {
+                                                or: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            }))[];
+                                        } | {
+                                            or: ({
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            } | ({
+                                                and: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            } | {
+                                                or: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            }))[];
+                                        })[];
+                                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                        from: string;
+                                        /** @enum {unknown} */
+                                        granularity?: "minute" | "hour" | "day" | "week" | "month";
+                                        /** @description count traffic flagged as bots too (default false) */
+                                        includeBots?: boolean;
+                                        limit?: number;
+                                        metrics: (("events" | "pageviews" | "visitors" | "sessions" | "bounce_rate" | "views_per_session" | "session_duration" | "engaged_time" | "scroll_depth" | "revenue") | {
+                                            /** @description an event name */
+                                            event?: string;
+                                            /** @description exactly one of page or event */
+                                            goal?: {
+                                                /** @description an event name */
+                                                event?: string;
+                                                page?: string;
+                                            };
+                                            label?: string;
+                                            /** @enum {unknown} */
+                                            name: "events" | "pageviews" | "visitors" | "sessions" | "bounce_rate" | "views_per_session" | "session_duration" | "engaged_time" | "scroll_depth" | "revenue" | "conversions" | "converted_visitors" | "conversion_rate" | "sum" | "avg" | "min" | "max" | "quantile";
+                                            /** @description a property key */
+                                            property?: string;
+                                            q?: number;
+                                        })[];
+                                        /** @description site ids */
+                                        sites: string[];
+                                        sort?: {
+                                            /** @description a metric or dimension label */
+                                            by: string;
+                                            /** @enum {unknown} */
+                                            dir?: "asc" | "desc";
+                                        }[];
+                                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                        to: string;
+                                        /**
+                                         * @description IANA time zone, e.g. Europe/Berlin
+                                         * @default UTC
+                                         */
+                                        tz: string;
+                                    };
+                                } | {
+                                    body: {
+                                        filters?: ({
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        } | {
+                                            and: ({
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            } | ({
+                                                and: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            } | {
+                                                or: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            }))[];
+                                        } | {
+                                            or: ({
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            } | ({
+                                                and: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            } | {
+                                                or: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            }))[];
+                                        })[];
+                                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                        from: string;
+                                        /** @description count traffic flagged as bots too (default false) */
+                                        includeBots?: boolean;
+                                        /** @description site ids */
+                                        sites: string[];
+                                        steps: {
+                                            /** @description an event name */
+                                            event?: string;
+                                            name?: string;
+                                            page?: string;
+                                        }[];
+                                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                        to: string;
+                                        /**
+                                         * @description IANA time zone, e.g. Europe/Berlin
+                                         * @default UTC
+                                         */
+                                        tz: string;
+                                        /**
+                                         * @description seconds
+                                         * @default 86400
+                                         */
+                                        window: number;
+                                    };
+                                    /** @enum {string} */
+                                    kind: "funnel";
+                                } | {
+                                    body: {
+                                        filters?: ({
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        } | {
+                                            and: ({
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            } | ({
+                                                and: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            } | {
+                                                or: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            }))[];
+                                        } | {
+                                            or: ({
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            } | ({
+                                                and: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            } | {
+                                                or: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            }))[];
+                                        })[];
+                                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                        from: string;
+                                        /** @description count traffic flagged as bots too (default false) */
+                                        includeBots?: boolean;
+                                        /**
+                                         * @default week
+                                         * @enum {unknown}
+                                         */
+                                        period: "day" | "week";
+                                        /** @description site ids */
+                                        sites: string[];
+                                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                        to: string;
+                                        /**
+                                         * @description IANA time zone, e.g. Europe/Berlin
+                                         * @default UTC
+                                         */
+                                        tz: string;
+                                    };
+                                    /** @enum {string} */
+                                    kind: "retention";
+                                } | {
+                                    body: {
+                                        /**
+                                         * @default after
+                                         * @enum {unknown}
+                                         */
+                                        direction: "after" | "before";
+                                        filters?: ({
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        } | {
+                                            and: ({
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            } | ({
+                                                and: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            } | {
+                                                or: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            }))[];
+                                        } | {
+                                            or: ({
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            } | ({
+                                                and: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            } | {
+                                                or: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            }))[];
+                                        })[];
+                                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                        from: string;
+                                        /** @description count traffic flagged as bots too (default false) */
+                                        includeBots?: boolean;
+                                        /** @default 100 */
+                                        limit: number;
+                                        page: string;
+                                        /** @description site ids */
+                                        sites: string[];
+                                        /** @default 3 */
+                                        steps: number;
+                                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                        to: string;
+                                        /**
+                                         * @description IANA time zone, e.g. Europe/Berlin
+                                         * @default UTC
+                                         */
+                                        tz: string;
+                                    };
+                                    /** @enum {string} */
+                                    kind: "journeys";
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "none";
+                                };
+                                visual: {
+                                    options?: {
+                                        /** @description min must be below max when both are given */
+                                        axis?: {
+                                            max?: number;
+                                            min?: number;
+                                        };
+                                        colors?: string[];
+                                        comparison?: boolean;
+                                        donut?: boolean;
+                                        horizontal?: boolean;
+                                        /** @description for text widgets: stored as given; the dashboard sanitises it when drawing */
+                                        markdown?: string;
+                                        stacked?: boolean;
+                                        thresholds?: {
+                                            /** @description a CSS hex colour: #rgb, #rgba, #rrggbb or #rrggbbaa */
+                                            color: string;
+                                            value: number;
+                                        }[];
+                                        topN?: number;
+                                    };
+                                    /** @enum {unknown} */
+                                    type: "number" | "line" | "area" | "bar" | "stacked_bar" | "pie" | "table" | "map" | "funnel" | "retention" | "sankey" | "heatmap" | "scatter" | "text";
+                                };
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+            };
+        };
+        /**
+         * Replace a dashboard's name, description, sites, widgets, layout and defaults
+         * @description Widgets whose id the dashboard has keep it; others get new ids. Requires If-Match.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description required: the ETag of the dashboard as last read, e.g. "3"; missing is a 428, another version a 412 */
+                    "if-match"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description what a viewer starts with; compare defaults to null, filters to [] */
+                        defaults?: {
+                            compare?: ("previous_period" | "year_earlier") | null;
+                            filters?: ({
+                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                dimension: string;
+                                /** @enum {unknown} */
+                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                /** @description a string; a list for `in` */
+                                value: string | string[];
+                            } | {
+                                and: ({
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                    dimension: string;
+                                    /** @enum {unknown} */
+                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                    /** @description a string; a list for `in` */
+                                    value: string | string[];
+                                } | ({
+                                    and: {
+                                        /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                        dimension: string;
+                                        /** @enum {unknown} */
+                                        op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                        /** @description a string; a list for `in` */
+                                        value: string | string[];
+                                    }[];
+                                } | {
+                                    or: {
+                                        /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                        dimension: string;
+                                        /** @enum {unknown} */
+                                        op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                        /** @description a string; a list for `in` */
+                                        value: string | string[];
+                                    }[];
+                                }))[];
+                            } | {
+                                or: ({
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                    dimension: string;
+                                    /** @enum {unknown} */
+                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                    /** @description a string; a list for `in` */
+                                    value: string | string[];
+                                } | ({
+                                    and: {
+                                        /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                        dimension: string;
+                                        /** @enum {unknown} */
+                                        op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                        /** @description a string; a list for `in` */
+                                        value: string | string[];
+                                    }[];
+                                } | {
+                                    or: {
+                                        /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                        dimension: string;
+                                        /** @enum {unknown} */
+                                        op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                        /** @description a string; a list for `in` */
+                                        value: string | string[];
+                                    }[];
+                                }))[];
+                            })[];
+                            /**
+                             * @description the range the dashboard opens with; absent: the viewer's own choice
+                             * @enum {unknown}
+                             */
+                            period?: "today" | "yesterday" | "24h" | "7d" | "28d" | "30d" | "91d" | "month" | "last_month" | "year" | "12mo" | "all";
+                        };
+                        /** @description default empty */
+                        description?: string;
+                        /** @description a 12-column grid, exactly one entry per widget, naming widgets by the ids given in `widgets`; absent: widgets are placed two to a row in order */
+                        layout?: {
+                            /** @description height in rows */
+                            h: number;
+                            /** @description width in columns; x + w is at most 12 */
+                            w: number;
+                            /** @description a widget id */
+                            widget: string;
+                            /** @description column, 0 to 11 */
+                            x: number;
+                            /** @description row */
+                            y: number;
+                        }[];
+                        name: string;
+                        /** @description site ids; every one must exist */
+                        sites: string[];
+                        widgets: {
+                            id?: string;
+                            name: string;
+                            /** @description pins the widget to this period whatever range the viewer picks */
+                            range?: {
+                                /** @enum {unknown} */
+                                period: "today" | "yesterday" | "24h" | "7d" | "28d" | "30d" | "91d" | "month" | "last_month" | "year" | "12mo";
+                            };
+                            /** @description query: the body of POST /api/v1/query; funnel, retention, journeys: the body of that report; none: a text note */
+                            source: {
+                                /** @enum {string} */
+                                kind: "query";
+                                spec: {
+                                    /**
+                                     * @description also run the query over the previous period of the same length, or a year earlier
+                                     * @enum {unknown}
+                                     */
+                                    compare?: "previous_period" | "year_earlier";
+                                    dimensions?: string[];
+                                    filters?: ({
+                                        /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                        dimension: string;
+                                        /** @enum {unknown} */
+                                        op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                        /** @description a string; a list for `in` */
+                                        value: string | string[];
+                                    } | {
+                                        and: ({
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        } | ({
+                                            and: {
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            }[];
+                                        } | {
+                                            or: {
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            }[];
+                                        }))[];
+                                    } | {
+                                        or: ({
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        } | ({
+                                            and: {
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            }[];
+                                        } | {
+                                            or: {
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            }[];
+                                        }))[];
+                                    })[];
+                                    /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                    from: string;
+                                    /** @enum {unknown} */
+                                    granularity?: "minute" | "hour" | "day" | "week" | "month";
+                                    /** @description count traffic flagged as bots too (default false) */
+                                    includeBots?: boolean;
+                                    limit?: number;
+                                    metrics: (("events" | "pageviews" | "visitors" | "sessions" | "bounce_rate" | "views_per_session" | "session_duration" | "engaged_time" | "scroll_depth" | "revenue") | {
+                                        /** @description an event name */
+                                        event?: string;
+                                        /** @description exactly one of page or event */
+                                        goal?: {
+                                            /** @description an event name */
+                                            event?: string;
+                                            page?: string;
+                                        };
+                                        label?: string;
+                                        /** @enum {unknown} */
+                                        name: "events" | "pageviews" | "visitors" | "sessions" | "bounce_rate" | "views_per_session" | "session_duration" | "engaged_time" | "scroll_depth" | "revenue" | "conversions" | "converted_visitors" | "conversion_rate" | "sum" | "avg" | "min" | "max" | "quantile";
+                                        /** @description a property key */
+                                        property?: string;
+                                        q?: number;
+                                    })[];
+                                    /** @description site ids */
+                                    sites: string[];
+                                    sort?: {
+                                        /** @description a metric or dimension label */
+                                        by: string;
+                                        /** @enum {unknown} */
+                                        dir?: "asc" | "desc";
+                                    }[];
+                                    /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                    to: string;
+                                    /**
+                                     * @description IANA time zone, e.g. Europe/Berlin
+                                     * @default UTC
+                                     */
+                                    tz: string;
+                                };
+                            } | {
+                                body: {
+                                    filters?: ({
+                                        /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                        dimension: string;
+                                        /** @enum {unknown} */
+                                        op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                        /** @description a string; a list for `in` */
+                                        value: string | string[];
+                                    } | {
+                                        and: ({
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        } | ({
+                                            and: {
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            }[];
+                                        } | {
+                                            or: {
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            }[];
+                                        }))[];
+                                    } | {
+                                        or: ({
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        } | ({
+                                            and: {
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            }[];
+                                        } | {
+                                            or: {
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            }[];
+                                        }))[];
+                                    })[];
+                                    /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                    from: string;
+                                    /** @description count traffic flagged as bots too (default false) */
+                                    includeBots?: boolean;
+                                    /** @description site ids */
+                                    sites: string[];
+                                    steps: {
+                                        /** @description an event name */
+                                        event?: string;
+                                        name?: string;
+                                        page?: string;
+                                    }[];
+                                    /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                    to: string;
+                                    /**
+                                     * @description IANA time zone, e.g. Europe/Berlin
+                                     * @default UTC
+                                     */
+                                    tz: string;
+                                    /**
+                                     * @description seconds
+                                     * @default 86400
+                                     */
+                                    window?: number;
+                                };
+                                /** @enum {string} */
+                                kind: "funnel";
+                            } | {
+                                body: {
+                                    filters?: ({
+                                        /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                        dimension: string;
+                                        /** @enum {unknown} */
+                                        op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                        /** @description a string; a list for `in` */
+                                        value: string | string[];
+                                    } | {
+                                        and: ({
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        } | ({
+                                            and: {
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            }[];
+                                        } | {
+                                            or: {
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            }[];
+                                        }))[];
+                                    } | {
+                                        or: ({
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        } | ({
+                                            and: {
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            }[];
+                                        } | {
+                                            or: {
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            }[];
+                                        }))[];
+                                    })[];
+                                    /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                    from: string;
+                                    /** @description count traffic flagged as bots too (default false) */
+                                    includeBots?: boolean;
+                                    /**
+                                     * @default week
+                                     * @enum {unknown}
+                                     */
+                                    period?: "day" | "week";
+                                    /** @description site ids */
+                                    sites: string[];
+                                    /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                    to: string;
+                                    /**
+                                     * @description IANA time zone, e.g. Europe/Berlin
+                                     * @default UTC
+                                     */
+                                    tz: string;
+                                };
+                                /** @enum {string} */
+                                kind: "retention";
+                            } | {
+                                body: {
+                                    /**
+                                     * @default after
+                                     * @enum {unknown}
+                                     */
+                                    direction?: "after" | "before";
+                                    filters?: ({
+                                        /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                        dimension: string;
+                                        /** @enum {unknown} */
+                                        op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                        /** @description a string; a list for `in` */
+                                        value: string | string[];
+                                    } | {
+                                        and: ({
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        } | ({
+                                            and: {
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            }[];
+                                        } | {
+                                            or: {
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            }[];
+                                        }))[];
+                                    } | {
+                                        or: ({
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        } | ({
+                                            and: {
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            }[];
+                                        } | {
+                                            or: {
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            }[];
+                                        }))[];
+                                    })[];
+                                    /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                    from: string;
+                                    /** @description count traffic flagged as bots too (default false) */
+                                    includeBots?: boolean;
+                                    /** @default 100 */
+                                    limit?: number;
+                                    page: string;
+                                    /** @description site ids */
+                                    sites: string[];
+                                    /** @default 3 */
+                                    steps?: number;
+                                    /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                    to: string;
+                                    /**
+                                     * @description IANA time zone, e.g. Europe/Berlin
+                                     * @default UTC
+                                     */
+                                    tz: string;
+                                };
+                                /** @enum {string} */
+                                kind: "journeys";
+                            } | {
+                                /** @enum {string} */
+                                kind: "none";
+                            };
+                            visual: {
+                                options?: {
+                                    /** @description min must be below max when both are given */
+                                    axis?: {
+                                        max?: number;
+                                        min?: number;
+                                    };
+                                    colors?: string[];
+                                    comparison?: boolean;
+                                    donut?: boolean;
+                                    horizontal?: boolean;
+                                    /** @description for text widgets: stored as given; the dashboard sanitises it when drawing */
+                                    markdown?: string;
+                                    stacked?: boolean;
+                                    thresholds?: {
+                                        /** @description a CSS hex colour: #rgb, #rgba, #rrggbb or #rrggbbaa */
+                                        color: string;
+                                        value: number;
+                                    }[];
+                                    topN?: number;
+                                };
+                                /** @enum {unknown} */
+                                type: "number" | "line" | "area" | "bar" | "stacked_bar" | "pie" | "table" | "map" | "funnel" | "retention" | "sankey" | "heatmap" | "scatter" | "text";
+                            };
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            createdAt: string;
+                            defaults: {
+                                compare: ("previous_period" | "year_earlier") | null;
+                                filters: ({
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                    dimension: string;
+                                    /** @enum {unknown} */
+                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                    /** @description a string; a list for `in` */
+                                    value: string | string[];
+                                } | {
+                                    and: ({
+                                        /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                        dimension: string;
+                                        /** @enum {unknown} */
+                                        op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                        /** @description a string; a list for `in` */
+                                        value: string | string[];
+                                    } | ({
+                                        and: {
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        }[];
+                                    } | {
+                                        or: {
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        }[];
+                                    }))[];
+                                } | {
+                                    or: ({
+                                        /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                        dimension: string;
+                                        /** @enum {unknown} */
+                                        op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                        /** @description a string; a list for `in` */
+                                        value: string | string[];
+                                    } | ({
+                                        and: {
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        }[];
+                                    } | {
+                                        or: {
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        }[];
+                                    }))[];
+                                })[];
+                                /**
+                                 * @description the range the dashboard opens with; absent: the viewer's own choice
+                                 * @enum {unknown}
+                                 */
+                                period?: "today" | "yesterday" | "24h" | "7d" | "28d" | "30d" | "91d" | "month" | "last_month" | "year" | "12mo" | "all";
+                            };
+                            description: string;
+                            id: string;
+                            /** @description a 12-column grid: exactly one entry per widget */
+                            layout: {
+                                /** @description height in rows */
+                                h: number;
+                                /** @description width in columns; x + w is at most 12 */
+                                w: number;
+                                /** @description a widget id */
+                                widget: string;
+                                /** @description column, 0 to 11 */
+                                x: number;
+                                /** @description row */
+                                y: number;
+                            }[];
+                            name: string;
+                            sites: string[];
+                            /** Format: date-time */
+                            updatedAt: string;
+                            /** @description the email of who wrote this version */
+                            updatedBy: string;
+                            /** @description bumped by every write; the ETag */
+                            version: number;
+                            widgets: {
+                                id: string;
+                                name: string;
+                                /** @description pins the widget to this period whatever range the viewer picks */
+                                range?: {
+                                    /** @enum {unknown} */
+                                    period: "today" | "yesterday" | "24h" | "7d" | "28d" | "30d" | "91d" | "month" | "last_month" | "year" | "12mo";
+                                };
+                                /** @description query: the body of POST /api/v1/query; funnel, retention, journeys: the body of that report; none: a text note */
+                                source: {
+                                    /** @enum {string} */
+                                    kind: "query";
+                                    spec: {
+                                        /**
+                                         * @description also run the query over the previous period of the same length, or a year earlier
+                                         * @enum {unknown}
+                                         */
+                                        compare?: "previous_period" | "year_earlier";
+                                        dimensions?: string[];
+                                        filters?: ({
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        } | {
+                                            and: ({
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            } | ({
+                                                and: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            } | {
+                                                or: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            }))[];
+                                        } | {
+                                            or: ({
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            } | ({
+                                                and: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            } | {
+                                                or: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            }))[];
+                                        })[];
+                                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                        from: string;
+                                        /** @enum {unknown} */
+                                        granularity?: "minute" | "hour" | "day" | "week" | "month";
+                                        /** @description count traffic flagged as bots too (default false) */
+                                        includeBots?: boolean;
+                                        limit?: number;
+                                        metrics: (("events" | "pageviews" | "visitors" | "sessions" | "bounce_rate" | "views_per_session" | "session_duration" | "engaged_time" | "scroll_depth" | "revenue") | {
+                                            /** @description an event name */
+                                            event?: string;
+                                            /** @description exactly one of page or event */
+                                            goal?: {
+                                                /** @description an event name */
+                                                event?: string;
+                                                page?: string;
+                                            };
+                                            label?: string;
+                                            /** @enum {unknown} */
+                                            name: "events" | "pageviews" | "visitors" | "sessions" | "bounce_rate" | "views_per_session" | "session_duration" | "engaged_time" | "scroll_depth" | "revenue" | "conversions" | "converted_visitors" | "conversion_rate" | "sum" | "avg" | "min" | "max" | "quantile";
+                                            /** @description a property key */
+                                            property?: string;
+                                            q?: number;
+                                        })[];
+                                        /** @description site ids */
+                                        sites: string[];
+                                        sort?: {
+                                            /** @description a metric or dimension label */
+                                            by: string;
+                                            /** @enum {unknown} */
+                                            dir?: "asc" | "desc";
+                                        }[];
+                                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                        to: string;
+                                        /**
+                                         * @description IANA time zone, e.g. Europe/Berlin
+                                         * @default UTC
+                                         */
+                                        tz: string;
+                                    };
+                                } | {
+                                    body: {
+                                        filters?: ({
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        } | {
+                                            and: ({
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            } | ({
+                                                and: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            } | {
+                                                or: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            }))[];
+                                        } | {
+                                            or: ({
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            } | ({
+                                                and: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            } | {
+                                                or: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            }))[];
+                                        })[];
+                                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                        from: string;
+                                        /** @description count traffic flagged as bots too (default false) */
+                                        includeBots?: boolean;
+                                        /** @description site ids */
+                                        sites: string[];
+                                        steps: {
+                                            /** @description an event name */
+                                            event?: string;
+                                            name?: string;
+                                            page?: string;
+                                        }[];
+                                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                        to: string;
+                                        /**
+                                         * @description IANA time zone, e.g. Europe/Berlin
+                                         * @default UTC
+                                         */
+                                        tz: string;
+                                        /**
+                                         * @description seconds
+                                         * @default 86400
+                                         */
+                                        window: number;
+                                    };
+                                    /** @enum {string} */
+                                    kind: "funnel";
+                                } | {
+                                    body: {
+                                        filters?: ({
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        } | {
+                                            and: ({
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            } | ({
+                                                and: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            } | {
+                                                or: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            }))[];
+                                        } | {
+                                            or: ({
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            } | ({
+                                                and: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            } | {
+                                                or: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            }))[];
+                                        })[];
+                                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                        from: string;
+                                        /** @description count traffic flagged as bots too (default false) */
+                                        includeBots?: boolean;
+                                        /**
+                                         * @default week
+                                         * @enum {unknown}
+                                         */
+                                        period: "day" | "week";
+                                        /** @description site ids */
+                                        sites: string[];
+                                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                        to: string;
+                                        /**
+                                         * @description IANA time zone, e.g. Europe/Berlin
+                                         * @default UTC
+                                         */
+                                        tz: string;
+                                    };
+                                    /** @enum {string} */
+                                    kind: "retention";
+                                } | {
+                                    body: {
+                                        /**
+                                         * @default after
+                                         * @enum {unknown}
+                                         */
+                                        direction: "after" | "before";
+                                        filters?: ({
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        } | {
+                                            and: ({
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            } | ({
+                                                and: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            } | {
+                                                or: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            }))[];
+                                        } | {
+                                            or: ({
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            } | ({
+                                                and: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            } | {
+                                                or: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            }))[];
+                                        })[];
+                                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                        from: string;
+                                        /** @description count traffic flagged as bots too (default false) */
+                                        includeBots?: boolean;
+                                        /** @default 100 */
+                                        limit: number;
+                                        page: string;
+                                        /** @description site ids */
+                                        sites: string[];
+                                        /** @default 3 */
+                                        steps: number;
+                                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                        to: string;
+                                        /**
+                                         * @description IANA time zone, e.g. Europe/Berlin
+                                         * @default UTC
+                                         */
+                                        tz: string;
+                                    };
+                                    /** @enum {string} */
+                                    kind: "journeys";
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "none";
+                                };
+                                visual: {
+                                    options?: {
+                                        /** @description min must be below max when both are given */
+                                        axis?: {
+                                            max?: number;
+                                            min?: number;
+                                        };
+                                        colors?: string[];
+                                        comparison?: boolean;
+                                        donut?: boolean;
+                                        horizontal?: boolean;
+                                        /** @description for text widgets: stored as given; the dashboard sanitises it when drawing */
+                                        markdown?: string;
+                                        stacked?: boolean;
+                                        thresholds?: {
+                                            /** @description a CSS hex colour: #rgb, #rgba, #rrggbb or #rrggbbaa */
+                                            color: string;
+                                            value: number;
+                                        }[];
+                                        topN?: number;
+                                    };
+                                    /** @enum {unknown} */
+                                    type: "number" | "line" | "area" | "bar" | "stacked_bar" | "pie" | "table" | "map" | "funnel" | "retention" | "sankey" | "heatmap" | "scatter" | "text";
+                                };
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                            /** @description the dashboard's current version */
+                            version: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        /**
+         * Delete a dashboard and its history
+         * @description Requires If-Match.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description required: the ETag of the dashboard as last read, e.g. "3"; missing is a 428, another version a 412 */
+                    "if-match"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            deleted: true;
+                            id: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                            /** @description the dashboard's current version */
+                            version: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dashboards/{id}/duplicate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Copy a dashboard: "<name> (copy)", version 1, new ids */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            createdAt: string;
+                            defaults: {
+                                compare: ("previous_period" | "year_earlier") | null;
+                                filters: ({
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                    dimension: string;
+                                    /** @enum {unknown} */
+                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                    /** @description a string; a list for `in` */
+                                    value: string | string[];
+                                } | {
+                                    and: ({
+                                        /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                        dimension: string;
+                                        /** @enum {unknown} */
+                                        op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                        /** @description a string; a list for `in` */
+                                        value: string | string[];
+                                    } | ({
+                                        and: {
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        }[];
+                                    } | {
+                                        or: {
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        }[];
+                                    }))[];
+                                } | {
+                                    or: ({
+                                        /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                        dimension: string;
+                                        /** @enum {unknown} */
+                                        op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                        /** @description a string; a list for `in` */
+                                        value: string | string[];
+                                    } | ({
+                                        and: {
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        }[];
+                                    } | {
+                                        or: {
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        }[];
+                                    }))[];
+                                })[];
+                                /**
+                                 * @description the range the dashboard opens with; absent: the viewer's own choice
+                                 * @enum {unknown}
+                                 */
+                                period?: "today" | "yesterday" | "24h" | "7d" | "28d" | "30d" | "91d" | "month" | "last_month" | "year" | "12mo" | "all";
+                            };
+                            description: string;
+                            id: string;
+                            /** @description a 12-column grid: exactly one entry per widget */
+                            layout: {
+                                /** @description height in rows */
+                                h: number;
+                                /** @description width in columns; x + w is at most 12 */
+                                w: number;
+                                /** @description a widget id */
+                                widget: string;
+                                /** @description column, 0 to 11 */
+                                x: number;
+                                /** @description row */
+                                y: number;
+                            }[];
+                            name: string;
+                            sites: string[];
+                            /** Format: date-time */
+                            updatedAt: string;
+                            /** @description the email of who wrote this version */
+                            updatedBy: string;
+                            /** @description bumped by every write; the ETag */
+                            version: number;
+                            widgets: {
+                                id: string;
+                                name: string;
+                                /** @description pins the widget to this period whatever range the viewer picks */
+                                range?: {
+                                    /** @enum {unknown} */
+                                    period: "today" | "yesterday" | "24h" | "7d" | "28d" | "30d" | "91d" | "month" | "last_month" | "year" | "12mo";
+                                };
+                                /** @description query: the body of POST /api/v1/query; funnel, retention, journeys: the body of that report; none: a text note */
+                                source: {
+                                    /** @enum {string} */
+                                    kind: "query";
+                                    spec: {
+                                        /**
+                                         * @description also run the query over the previous period of the same length, or a year earlier
+                                         * @enum {unknown}
+                                         */
+                                        compare?: "previous_period" | "year_earlier";
+                                        dimensions?: string[];
+                                        filters?: ({
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        } | {
+                                            and: ({
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            } | ({
+                                                and: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            } | {
+                                                or: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            }))[];
+                                        } | {
+                                            or: ({
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            } | ({
+                                                and: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            } | {
+                                                or: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            }))[];
+                                        })[];
+                                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                        from: string;
+                                        /** @enum {unknown} */
+                                        granularity?: "minute" | "hour" | "day" | "week" | "month";
+                                        /** @description count traffic flagged as bots too (default false) */
+                                        includeBots?: boolean;
+                                        limit?: number;
+                                        metrics: (("events" | "pageviews" | "visitors" | "sessions" | "bounce_rate" | "views_per_session" | "session_duration" | "engaged_time" | "scroll_depth" | "revenue") | {
+                                            /** @description an event name */
+                                            event?: string;
+                                            /** @description exactly one of page or event */
+                                            goal?: {
+                                                /** @description an event name */
+                                                event?: string;
+                                                page?: string;
+                                            };
+                                            label?: string;
+                                            /** @enum {unknown} */
+                                            name: "events" | "pageviews" | "visitors" | "sessions" | "bounce_rate" | "views_per_session" | "session_duration" | "engaged_time" | "scroll_depth" | "revenue" | "conversions" | "converted_visitors" | "conversion_rate" | "sum" | "avg" | "min" | "max" | "quantile";
+                                            /** @description a property key */
+                                            property?: string;
+                                            q?: number;
+                                        })[];
+                                        /** @description site ids */
+                                        sites: string[];
+                                        sort?: {
+                                            /** @description a metric or dimension label */
+                                            by: string;
+                                            /** @enum {unknown} */
+                                            dir?: "asc" | "desc";
+                                        }[];
+                                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                        to: string;
+                                        /**
+                                         * @description IANA time zone, e.g. Europe/Berlin
+                                         * @default UTC
+                                         */
+                                        tz: string;
+                                    };
+                                } | {
+                                    body: {
+                                        filters?: ({
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        } | {
+                                            and: ({
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            } | ({
+                                                and: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            } | {
+                                                or: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            }))[];
+                                        } | {
+                                            or: ({
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            } | ({
+                                                and: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            } | {
+                                                or: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            }))[];
+                                        })[];
+                                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                        from: string;
+                                        /** @description count traffic flagged as bots too (default false) */
+                                        includeBots?: boolean;
+                                        /** @description site ids */
+                                        sites: string[];
+                                        steps: {
+                                            /** @description an event name */
+                                            event?: string;
+                                            name?: string;
+                                            page?: string;
+                                        }[];
+                                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                        to: string;
+                                        /**
+                                         * @description IANA time zone, e.g. Europe/Berlin
+                                         * @default UTC
+                                         */
+                                        tz: string;
+                                        /**
+                                         * @description seconds
+                                         * @default 86400
+                                         */
+                                        window: number;
+                                    };
+                                    /** @enum {string} */
+                                    kind: "funnel";
+                                } | {
+                                    body: {
+                                        filters?: ({
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        } | {
+                                            and: ({
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            } | ({
+                                                and: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            } | {
+                                                or: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            }))[];
+                                        } | {
+                                            or: ({
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            } | ({
+                                                and: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            } | {
+                                                or: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            }))[];
+                                        })[];
+                                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                        from: string;
+                                        /** @description count traffic flagged as bots too (default false) */
+                                        includeBots?: boolean;
+                                        /**
+                                         * @default week
+                                         * @enum {unknown}
+                                         */
+                                        period: "day" | "week";
+                                        /** @description site ids */
+                                        sites: string[];
+                                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                        to: string;
+                                        /**
+                                         * @description IANA time zone, e.g. Europe/Berlin
+                                         * @default UTC
+                                         */
+                                        tz: string;
+                                    };
+                                    /** @enum {string} */
+                                    kind: "retention";
+                                } | {
+                                    body: {
+                                        /**
+                                         * @default after
+                                         * @enum {unknown}
+                                         */
+                                        direction: "after" | "before";
+                                        filters?: ({
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        } | {
+                                            and: ({
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            } | ({
+                                                and: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            } | {
+                                                or: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            }))[];
+                                        } | {
+                                            or: ({
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            } | ({
+                                                and: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            } | {
+                                                or: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            }))[];
+                                        })[];
+                                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                        from: string;
+                                        /** @description count traffic flagged as bots too (default false) */
+                                        includeBots?: boolean;
+                                        /** @default 100 */
+                                        limit: number;
+                                        page: string;
+                                        /** @description site ids */
+                                        sites: string[];
+                                        /** @default 3 */
+                                        steps: number;
+                                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                        to: string;
+                                        /**
+                                         * @description IANA time zone, e.g. Europe/Berlin
+                                         * @default UTC
+                                         */
+                                        tz: string;
+                                    };
+                                    /** @enum {string} */
+                                    kind: "journeys";
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "none";
+                                };
+                                visual: {
+                                    options?: {
+                                        /** @description min must be below max when both are given */
+                                        axis?: {
+                                            max?: number;
+                                            min?: number;
+                                        };
+                                        colors?: string[];
+                                        comparison?: boolean;
+                                        donut?: boolean;
+                                        horizontal?: boolean;
+                                        /** @description for text widgets: stored as given; the dashboard sanitises it when drawing */
+                                        markdown?: string;
+                                        stacked?: boolean;
+                                        thresholds?: {
+                                            /** @description a CSS hex colour: #rgb, #rgba, #rrggbb or #rrggbbaa */
+                                            color: string;
+                                            value: number;
+                                        }[];
+                                        topN?: number;
+                                    };
+                                    /** @enum {unknown} */
+                                    type: "number" | "line" | "area" | "bar" | "stacked_bar" | "pie" | "table" | "map" | "funnel" | "retention" | "sankey" | "heatmap" | "scatter" | "text";
+                                };
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dashboards/{id}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A dashboard as a portable document, for POST /dashboards/import */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            dashboard: {
+                                defaults: {
+                                    compare: ("previous_period" | "year_earlier") | null;
+                                    filters: ({
+                                        /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                        dimension: string;
+                                        /** @enum {unknown} */
+                                        op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                        /** @description a string; a list for `in` */
+                                        value: string | string[];
+                                    } | {
+                                        and: ({
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        } | ({
+                                            and: {
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            }[];
+                                        } | {
+                                            or: {
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            }[];
+                                        }))[];
+                                    } | {
+                                        or: ({
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        } | ({
+                                            and: {
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            }[];
+                                        } | {
+                                            or: {
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            }[];
+                                        }))[];
+                                    })[];
+                                    /**
+                                     * @description the range the dashboard opens with; absent: the viewer's own choice
+                                     * @enum {unknown}
+                                     */
+                                    period?: "today" | "yesterday" | "24h" | "7d" | "28d" | "30d" | "91d" | "month" | "last_month" | "year" | "12mo" | "all";
+                                };
+                                description: string;
+                                /** @description a 12-column grid: exactly one entry per widget */
+                                layout: {
+                                    /** @description height in rows */
+                                    h: number;
+                                    /** @description width in columns; x + w is at most 12 */
+                                    w: number;
+                                    /** @description a widget id */
+                                    widget: string;
+                                    /** @description column, 0 to 11 */
+                                    x: number;
+                                    /** @description row */
+                                    y: number;
+                                }[];
+                                name: string;
+                                sites: string[];
+                                widgets: {
+                                    id: string;
+                                    name: string;
+                                    /** @description pins the widget to this period whatever range the viewer picks */
+                                    range?: {
+                                        /** @enum {unknown} */
+                                        period: "today" | "yesterday" | "24h" | "7d" | "28d" | "30d" | "91d" | "month" | "last_month" | "year" | "12mo";
+                                    };
+                                    /** @description query: the body of POST /api/v1/query; funnel, retention, journeys: the body of that report; none: a text note */
+                                    source: {
+                                        /** @enum {string} */
+                                        kind: "query";
+                                        spec: {
+                                            /**
+                                             * @description also run the query over the previous period of the same length, or a year earlier
+                                             * @enum {unknown}
+                                             */
+                                            compare?: "previous_period" | "year_earlier";
+                                            dimensions?: string[];
+                                            filters?: ({
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            } | {
+                                                and: ({
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                } | ({
+                                                    and: {
+                                                        /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                        dimension: string;
+                                                        /** @enum {unknown} */
+                                                        op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                        /** @description a string; a list for `in` */
+                                                        value: string | string[];
+                                                    }[];
+                                                } | {
+                                                    or: {
+                                                        /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                        dimension: string;
+                                                        /** @enum {unknown} */
+                                                        op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                        /** @description a string; a list for `in` */
+                                                        value: string | string[];
+                                                    }[];
+                                                }))[];
+                                            } | {
+                                                or: ({
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                } | ({
+                                                    and: {
+                                                        /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                        dimension: string;
+                                                        /** @enum {unknown} */
+                                                        op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                        /** @description a string; a list for `in` */
+                                                        value: string | string[];
+                                                    }[];
+                                                } | {
+                                                    or: {
+                                                        /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                        dimension: string;
+                                                        /** @enum {unknown} */
+                                                        op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                        /** @description a string; a list for `in` */
+                                                        value: string | string[];
+                                                    }[];
+                                                }))[];
+                                            })[];
+                                            /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                            from: string;
+                                            /** @enum {unknown} */
+                                            granularity?: "minute" | "hour" | "day" | "week" | "month";
+                                            /** @description count traffic flagged as bots too (default false) */
+                                            includeBots?: boolean;
+                                            limit?: number;
+                                            metrics: (("events" | "pageviews" | "visitors" | "sessions" | "bounce_rate" | "views_per_session" | "session_duration" | "engaged_time" | "scroll_depth" | "revenue") | {
+                                                /** @description an event name */
+                                                event?: string;
+                                                /** @description exactly one of page or event */
+                                                goal?: {
+                                                    /** @description an event name */
+                                                    event?: string;
+                                                    page?: string;
+                                                };
+                                                label?: string;
+                                                /** @enum {unknown} */
+                                                name: "events" | "pageviews" | "visitors" | "sessions" | "bounce_rate" | "views_per_session" | "session_duration" | "engaged_time" | "scroll_depth" | "revenue" | "conversions" | "converted_visitors" | "conversion_rate" | "sum" | "avg" | "min" | "max" | "quantile";
+                                                /** @description a property key */
+                                                property?: string;
+                                                q?: number;
+                                            })[];
+                                            /** @description site ids */
+                                            sites: string[];
+                                            sort?: {
+                                                /** @description a metric or dimension label */
+                                                by: string;
+                                                /** @enum {unknown} */
+                                                dir?: "asc" | "desc";
+                                            }[];
+                                            /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                            to: string;
+                                            /**
+                                             * @description IANA time zone, e.g. Europe/Berlin
+                                             * @default UTC
+                                             */
+                                            tz: string;
+                                        };
+                                    } | {
+                                        body: {
+                                            filters?: ({
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            } | {
+                                                and: ({
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                } | ({
+                                                    and: {
+                                                        /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                        dimension: string;
+                                                        /** @enum {unknown} */
+                                                        op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                        /** @description a string; a list for `in` */
+                                                        value: string | string[];
+                                                    }[];
+                                                } | {
+                                                    or: {
+                                                        /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                        dimension: string;
+                                                        /** @enum {unknown} */
+                                                        op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                        /** @description a string; a list for `in` */
+                                                        value: string | string[];
+                                                    }[];
+                                                }))[];
+                                            } | {
+                                                or: ({
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                } | ({
+                                                    and: {
+                                                        /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                        dimension: string;
+                                                        /** @enum {unknown} */
+                                                        op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                        /** @description a string; a list for `in` */
+                                                        value: string | string[];
+                                                    }[];
+                                                } | {
+                                                    or: {
+                                                        /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                        dimension: string;
+                                                        /** @enum {unknown} */
+                                                        op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                        /** @description a string; a list for `in` */
+                                                        value: string | string[];
+                                                    }[];
+                                                }))[];
+                                            })[];
+                                            /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                            from: string;
+                                            /** @description count traffic flagged as bots too (default false) */
+                                            includeBots?: boolean;
+                                            /** @description site ids */
+                                            sites: string[];
+                                            steps: {
+                                                /** @description an event name */
+                                                event?: string;
+                                                name?: string;
+                                                page?: string;
+                                            }[];
+                                            /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                            to: string;
+                                            /**
+                                             * @description IANA time zone, e.g. Europe/Berlin
+                                             * @default UTC
+                                             */
+                                            tz: string;
+                                            /**
+                                             * @description seconds
+                                             * @default 86400
+                                             */
+                                            window: number;
+                                        };
+                                        /** @enum {string} */
+                                        kind: "funnel";
+                                    } | {
+                                        body: {
+                                            filters?: ({
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            } | {
+                                                and: ({
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                } | ({
+                                                    and: {
+                                                        /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                        dimension: string;
+                                                        /** @enum {unknown} */
+                                                        op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                        /** @description a string; a list for `in` */
+                                                        value: string | string[];
+                                                    }[];
+                                                } | {
+                                                    or: {
+                                                        /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                        dimension: string;
+                                                        /** @enum {unknown} */
+                                                        op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                        /** @description a string; a list for `in` */
+                                                        value: string | string[];
+                                                    }[];
+                                                }))[];
+                                            } | {
+                                                or: ({
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                } | ({
+                                                    and: {
+                                                        /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                        dimension: string;
+                                                        /** @enum {unknown} */
+                                                        op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                        /** @description a string; a list for `in` */
+                                                        value: string | string[];
+                                                    }[];
+                                                } | {
+                                                    or: {
+                                                        /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                        dimension: string;
+                                                        /** @enum {unknown} */
+                                                        op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                        /** @description a string; a list for `in` */
+                                                        value: string | string[];
+                                                    }[];
+                                                }))[];
+                                            })[];
+                                            /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                            from: string;
+                                            /** @description count traffic flagged as bots too (default false) */
+                                            includeBots?: boolean;
+                                            /**
+                                             * @default week
+                                             * @enum {unknown}
+                                             */
+                                            period: "day" | "week";
+                                            /** @description site ids */
+                                            sites: string[];
+                                            /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                            to: string;
+                                            /**
+                                             * @description IANA time zone, e.g. Europe/Berlin
+                                             * @default UTC
+                                             */
+                                            tz: string;
+                                        };
+                                        /** @enum {string} */
+                                        kind: "retention";
+                                    } | {
+                                        body: {
+                                            /**
+                                             * @default after
+                                             * @enum {unknown}
+                                             */
+                                            direction: "after" | "before";
+                                            filters?: ({
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            } | {
+                                                and: ({
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                } | ({
+                                                    and: {
+                                                        /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                        dimension: string;
+                                                        /** @enum {unknown} */
+                                                        op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                        /** @description a string; a list for `in` */
+                                                        value: string | string[];
+                                                    }[];
+                                                } | {
+                                                    or: {
+                                                        /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                        dimension: string;
+                                                        /** @enum {unknown} */
+                                                        op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                        /** @description a string; a list for `in` */
+                                                        value: string | string[];
+                                                    }[];
+                                                }))[];
+                                            } | {
+                                                or: ({
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                } | ({
+                                                    and: {
+                                                        /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                        dimension: string;
+                                                        /** @enum {unknown} */
+                                                        op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                        /** @description a string; a list for `in` */
+                                                        value: string | string[];
+                                                    }[];
+                                                } | {
+                                                    or: {
+                                                        /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                        dimension: string;
+                                                        /** @enum {unknown} */
+                                                        op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                        /** @description a string; a list for `in` */
+                                                        value: string | string[];
+                                                    }[];
+                                                }))[];
+                                            })[];
+                                            /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                            from: string;
+                                            /** @description count traffic flagged as bots too (default false) */
+                                            includeBots?: boolean;
+                                            /** @default 100 */
+                                            limit: number;
+                                            page: string;
+                                            /** @description site ids */
+                                            sites: string[];
+                                            /** @default 3 */
+                                            steps: number;
+                                            /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                            to: string;
+                                            /**
+                                             * @description IANA time zone, e.g. Europe/Berlin
+                                             * @default UTC
+                                             */
+                                            tz: string;
+                                        };
+                                        /** @enum {string} */
+                                        kind: "journeys";
+                                    } | {
+                                        /** @enum {string} */
+                                        kind: "none";
+                                    };
+                                    visual: {
+                                        options?: {
+                                            /** @description min must be below max when both are given */
+                                            axis?: {
+                                                max?: number;
+                                                min?: number;
+                                            };
+                                            colors?: string[];
+                                            comparison?: boolean;
+                                            donut?: boolean;
+                                            horizontal?: boolean;
+                                            /** @description for text widgets: stored as given; the dashboard sanitises it when drawing */
+                                            markdown?: string;
+                                            stacked?: boolean;
+                                            thresholds?: {
+                                                /** @description a CSS hex colour: #rgb, #rgba, #rrggbb or #rrggbbaa */
+                                                color: string;
+                                                value: number;
+                                            }[];
+                                            topN?: number;
+                                        };
+                                        /** @enum {unknown} */
+                                        type: "number" | "line" | "area" | "bar" | "stacked_bar" | "pie" | "table" | "map" | "funnel" | "retention" | "sankey" | "heatmap" | "scatter" | "text";
+                                    };
+                                }[];
+                            };
+                            /** Format: date-time */
+                            exportedAt: string;
+                            /** @enum {string} */
+                            format: "sightline-dashboard";
+                            /** @enum {number} */
+                            formatVersion: 1;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dashboards/{id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The last 20 versions of a dashboard, newest (the current one) first */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description newest first, at most 20 */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            name: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            updatedBy: string;
+                            version: number;
+                            /** @description how many widgets it had */
+                            widgets: number;
+                        }[];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dashboards/{id}/versions/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A dashboard as it was at one of its kept versions */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    version: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            createdAt: string;
+                            defaults: {
+                                compare: ("previous_period" | "year_earlier") | null;
+                                filters: ({
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                    dimension: string;
+                                    /** @enum {unknown} */
+                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                    /** @description a string; a list for `in` */
+                                    value: string | string[];
+                                } | {
+                                    and: ({
+                                        /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                        dimension: string;
+                                        /** @enum {unknown} */
+                                        op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                        /** @description a string; a list for `in` */
+                                        value: string | string[];
+                                    } | ({
+                                        and: {
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        }[];
+                                    } | {
+                                        or: {
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        }[];
+                                    }))[];
+                                } | {
+                                    or: ({
+                                        /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                        dimension: string;
+                                        /** @enum {unknown} */
+                                        op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                        /** @description a string; a list for `in` */
+                                        value: string | string[];
+                                    } | ({
+                                        and: {
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        }[];
+                                    } | {
+                                        or: {
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        }[];
+                                    }))[];
+                                })[];
+                                /**
+                                 * @description the range the dashboard opens with; absent: the viewer's own choice
+                                 * @enum {unknown}
+                                 */
+                                period?: "today" | "yesterday" | "24h" | "7d" | "28d" | "30d" | "91d" | "month" | "last_month" | "year" | "12mo" | "all";
+                            };
+                            description: string;
+                            id: string;
+                            /** @description a 12-column grid: exactly one entry per widget */
+                            layout: {
+                                /** @description height in rows */
+                                h: number;
+                                /** @description width in columns; x + w is at most 12 */
+                                w: number;
+                                /** @description a widget id */
+                                widget: string;
+                                /** @description column, 0 to 11 */
+                                x: number;
+                                /** @description row */
+                                y: number;
+                            }[];
+                            name: string;
+                            sites: string[];
+                            /** Format: date-time */
+                            updatedAt: string;
+                            /** @description the email of who wrote this version */
+                            updatedBy: string;
+                            /** @description bumped by every write; the ETag */
+                            version: number;
+                            widgets: {
+                                id: string;
+                                name: string;
+                                /** @description pins the widget to this period whatever range the viewer picks */
+                                range?: {
+                                    /** @enum {unknown} */
+                                    period: "today" | "yesterday" | "24h" | "7d" | "28d" | "30d" | "91d" | "month" | "last_month" | "year" | "12mo";
+                                };
+                                /** @description query: the body of POST /api/v1/query; funnel, retention, journeys: the body of that report; none: a text note */
+                                source: {
+                                    /** @enum {string} */
+                                    kind: "query";
+                                    spec: {
+                                        /**
+                                         * @description also run the query over the previous period of the same length, or a year earlier
+                                         * @enum {unknown}
+                                         */
+                                        compare?: "previous_period" | "year_earlier";
+                                        dimensions?: string[];
+                                        filters?: ({
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        } | {
+                                            and: ({
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            } | ({
+                                                and: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            } | {
+                                                or: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            }))[];
+                                        } | {
+                                            or: ({
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            } | ({
+                                                and: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            } | {
+                                                or: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            }))[];
+                                        })[];
+                                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                        from: string;
+                                        /** @enum {unknown} */
+                                        granularity?: "minute" | "hour" | "day" | "week" | "month";
+                                        /** @description count traffic flagged as bots too (default false) */
+                                        includeBots?: boolean;
+                                        limit?: number;
+                                        metrics: (("events" | "pageviews" | "visitors" | "sessions" | "bounce_rate" | "views_per_session" | "session_duration" | "engaged_time" | "scroll_depth" | "revenue") | {
+                                            /** @description an event name */
+                                            event?: string;
+                                            /** @description exactly one of page or event */
+                                            goal?: {
+                                                /** @description an event name */
+                                                event?: string;
+                                                page?: string;
+                                            };
+                                            label?: string;
+                                            /** @enum {unknown} */
+                                            name: "events" | "pageviews" | "visitors" | "sessions" | "bounce_rate" | "views_per_session" | "session_duration" | "engaged_time" | "scroll_depth" | "revenue" | "conversions" | "converted_visitors" | "conversion_rate" | "sum" | "avg" | "min" | "max" | "quantile";
+                                            /** @description a property key */
+                                            property?: string;
+                                            q?: number;
+                                        })[];
+                                        /** @description site ids */
+                                        sites: string[];
+                                        sort?: {
+                                            /** @description a metric or dimension label */
+                                            by: string;
+                                            /** @enum {unknown} */
+                                            dir?: "asc" | "desc";
+                                        }[];
+                                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                        to: string;
+                                        /**
+                                         * @description IANA time zone, e.g. Europe/Berlin
+                                         * @default UTC
+                                         */
+                                        tz: string;
+                                    };
+                                } | {
+                                    body: {
+                                        filters?: ({
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        } | {
+                                            and: ({
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            } | ({
+                                                and: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            } | {
+                                                or: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            }))[];
+                                        } | {
+                                            or: ({
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            } | ({
+                                                and: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            } | {
+                                                or: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            }))[];
+                                        })[];
+                                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                        from: string;
+                                        /** @description count traffic flagged as bots too (default false) */
+                                        includeBots?: boolean;
+                                        /** @description site ids */
+                                        sites: string[];
+                                        steps: {
+                                            /** @description an event name */
+                                            event?: string;
+                                            name?: string;
+                                            page?: string;
+                                        }[];
+                                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                        to: string;
+                                        /**
+                                         * @description IANA time zone, e.g. Europe/Berlin
+                                         * @default UTC
+                                         */
+                                        tz: string;
+                                        /**
+                                         * @description seconds
+                                         * @default 86400
+                                         */
+                                        window: number;
+                                    };
+                                    /** @enum {string} */
+                                    kind: "funnel";
+                                } | {
+                                    body: {
+                                        filters?: ({
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        } | {
+                                            and: ({
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            } | ({
+                                                and: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            } | {
+                                                or: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            }))[];
+                                        } | {
+                                            or: ({
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            } | ({
+                                                and: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            } | {
+                                                or: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            }))[];
+                                        })[];
+                                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                        from: string;
+                                        /** @description count traffic flagged as bots too (default false) */
+                                        includeBots?: boolean;
+                                        /**
+                                         * @default week
+                                         * @enum {unknown}
+                                         */
+                                        period: "day" | "week";
+                                        /** @description site ids */
+                                        sites: string[];
+                                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                        to: string;
+                                        /**
+                                         * @description IANA time zone, e.g. Europe/Berlin
+                                         * @default UTC
+                                         */
+                                        tz: string;
+                                    };
+                                    /** @enum {string} */
+                                    kind: "retention";
+                                } | {
+                                    body: {
+                                        /**
+                                         * @default after
+                                         * @enum {unknown}
+                                         */
+                                        direction: "after" | "before";
+                                        filters?: ({
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        } | {
+                                            and: ({
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            } | ({
+                                                and: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            } | {
+                                                or: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            }))[];
+                                        } | {
+                                            or: ({
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            } | ({
+                                                and: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            } | {
+                                                or: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            }))[];
+                                        })[];
+                                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                        from: string;
+                                        /** @description count traffic flagged as bots too (default false) */
+                                        includeBots?: boolean;
+                                        /** @default 100 */
+                                        limit: number;
+                                        page: string;
+                                        /** @description site ids */
+                                        sites: string[];
+                                        /** @default 3 */
+                                        steps: number;
+                                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                        to: string;
+                                        /**
+                                         * @description IANA time zone, e.g. Europe/Berlin
+                                         * @default UTC
+                                         */
+                                        tz: string;
+                                    };
+                                    /** @enum {string} */
+                                    kind: "journeys";
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "none";
+                                };
+                                visual: {
+                                    options?: {
+                                        /** @description min must be below max when both are given */
+                                        axis?: {
+                                            max?: number;
+                                            min?: number;
+                                        };
+                                        colors?: string[];
+                                        comparison?: boolean;
+                                        donut?: boolean;
+                                        horizontal?: boolean;
+                                        /** @description for text widgets: stored as given; the dashboard sanitises it when drawing */
+                                        markdown?: string;
+                                        stacked?: boolean;
+                                        thresholds?: {
+                                            /** @description a CSS hex colour: #rgb, #rgba, #rrggbb or #rrggbbaa */
+                                            color: string;
+                                            value: number;
+                                        }[];
+                                        topN?: number;
+                                    };
+                                    /** @enum {unknown} */
+                                    type: "number" | "line" | "area" | "bar" | "stacked_bar" | "pie" | "table" | "map" | "funnel" | "retention" | "sankey" | "heatmap" | "scatter" | "text";
+                                };
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dashboards/{id}/versions/{version}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Write a kept version's content as a new version
+         * @description Requires If-Match (the current version). The old content is checked again as a PUT body would be, fields named under versions/<version>.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description required: the ETag of the dashboard as last read, e.g. "3"; missing is a 428, another version a 412 */
+                    "if-match"?: string;
+                };
+                path: {
+                    id: string;
+                    version: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            createdAt: string;
+                            defaults: {
+                                compare: ("previous_period" | "year_earlier") | null;
+                                filters: ({
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                    dimension: string;
+                                    /** @enum {unknown} */
+                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                    /** @description a string; a list for `in` */
+                                    value: string | string[];
+                                } | {
+                                    and: ({
+                                        /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                        dimension: string;
+                                        /** @enum {unknown} */
+                                        op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                        /** @description a string; a list for `in` */
+                                        value: string | string[];
+                                    } | ({
+                                        and: {
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        }[];
+                                    } | {
+                                        or: {
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        }[];
+                                    }))[];
+                                } | {
+                                    or: ({
+                                        /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                        dimension: string;
+                                        /** @enum {unknown} */
+                                        op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                        /** @description a string; a list for `in` */
+                                        value: string | string[];
+                                    } | ({
+                                        and: {
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        }[];
+                                    } | {
+                                        or: {
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        }[];
+                                    }))[];
+                                })[];
+                                /**
+                                 * @description the range the dashboard opens with; absent: the viewer's own choice
+                                 * @enum {unknown}
+                                 */
+                                period?: "today" | "yesterday" | "24h" | "7d" | "28d" | "30d" | "91d" | "month" | "last_month" | "year" | "12mo" | "all";
+                            };
+                            description: string;
+                            id: string;
+                            /** @description a 12-column grid: exactly one entry per widget */
+                            layout: {
+                                /** @description height in rows */
+                                h: number;
+                                /** @description width in columns; x + w is at most 12 */
+                                w: number;
+                                /** @description a widget id */
+                                widget: string;
+                                /** @description column, 0 to 11 */
+                                x: number;
+                                /** @description row */
+                                y: number;
+                            }[];
+                            name: string;
+                            sites: string[];
+                            /** Format: date-time */
+                            updatedAt: string;
+                            /** @description the email of who wrote this version */
+                            updatedBy: string;
+                            /** @description bumped by every write; the ETag */
+                            version: number;
+                            widgets: {
+                                id: string;
+                                name: string;
+                                /** @description pins the widget to this period whatever range the viewer picks */
+                                range?: {
+                                    /** @enum {unknown} */
+                                    period: "today" | "yesterday" | "24h" | "7d" | "28d" | "30d" | "91d" | "month" | "last_month" | "year" | "12mo";
+                                };
+                                /** @description query: the body of POST /api/v1/query; funnel, retention, journeys: the body of that report; none: a text note */
+                                source: {
+                                    /** @enum {string} */
+                                    kind: "query";
+                                    spec: {
+                                        /**
+                                         * @description also run the query over the previous period of the same length, or a year earlier
+                                         * @enum {unknown}
+                                         */
+                                        compare?: "previous_period" | "year_earlier";
+                                        dimensions?: string[];
+                                        filters?: ({
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        } | {
+                                            and: ({
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            } | ({
+                                                and: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            } | {
+                                                or: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            }))[];
+                                        } | {
+                                            or: ({
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            } | ({
+                                                and: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            } | {
+                                                or: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            }))[];
+                                        })[];
+                                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                        from: string;
+                                        /** @enum {unknown} */
+                                        granularity?: "minute" | "hour" | "day" | "week" | "month";
+                                        /** @description count traffic flagged as bots too (default false) */
+                                        includeBots?: boolean;
+                                        limit?: number;
+                                        metrics: (("events" | "pageviews" | "visitors" | "sessions" | "bounce_rate" | "views_per_session" | "session_duration" | "engaged_time" | "scroll_depth" | "revenue") | {
+                                            /** @description an event name */
+                                            event?: string;
+                                            /** @description exactly one of page or event */
+                                            goal?: {
+                                                /** @description an event name */
+                                                event?: string;
+                                                page?: string;
+                                            };
+                                            label?: string;
+                                            /** @enum {unknown} */
+                                            name: "events" | "pageviews" | "visitors" | "sessions" | "bounce_rate" | "views_per_session" | "session_duration" | "engaged_time" | "scroll_depth" | "revenue" | "conversions" | "converted_visitors" | "conversion_rate" | "sum" | "avg" | "min" | "max" | "quantile";
+                                            /** @description a property key */
+                                            property?: string;
+                                            q?: number;
+                                        })[];
+                                        /** @description site ids */
+                                        sites: string[];
+                                        sort?: {
+                                            /** @description a metric or dimension label */
+                                            by: string;
+                                            /** @enum {unknown} */
+                                            dir?: "asc" | "desc";
+                                        }[];
+                                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                        to: string;
+                                        /**
+                                         * @description IANA time zone, e.g. Europe/Berlin
+                                         * @default UTC
+                                         */
+                                        tz: string;
+                                    };
+                                } | {
+                                    body: {
+                                        filters?: ({
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        } | {
+                                            and: ({
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            } | ({
+                                                and: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            } | {
+                                                or: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            }))[];
+                                        } | {
+                                            or: ({
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            } | ({
+                                                and: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            } | {
+                                                or: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            }))[];
+                                        })[];
+                                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                        from: string;
+                                        /** @description count traffic flagged as bots too (default false) */
+                                        includeBots?: boolean;
+                                        /** @description site ids */
+                                        sites: string[];
+                                        steps: {
+                                            /** @description an event name */
+                                            event?: string;
+                                            name?: string;
+                                            page?: string;
+                                        }[];
+                                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                        to: string;
+                                        /**
+                                         * @description IANA time zone, e.g. Europe/Berlin
+                                         * @default UTC
+                                         */
+                                        tz: string;
+                                        /**
+                                         * @description seconds
+                                         * @default 86400
+                                         */
+                                        window: number;
+                                    };
+                                    /** @enum {string} */
+                                    kind: "funnel";
+                                } | {
+                                    body: {
+                                        filters?: ({
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        } | {
+                                            and: ({
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            } | ({
+                                                and: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            } | {
+                                                or: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            }))[];
+                                        } | {
+                                            or: ({
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            } | ({
+                                                and: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            } | {
+                                                or: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            }))[];
+                                        })[];
+                                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                        from: string;
+                                        /** @description count traffic flagged as bots too (default false) */
+                                        includeBots?: boolean;
+                                        /**
+                                         * @default week
+                                         * @enum {unknown}
+                                         */
+                                        period: "day" | "week";
+                                        /** @description site ids */
+                                        sites: string[];
+                                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                        to: string;
+                                        /**
+                                         * @description IANA time zone, e.g. Europe/Berlin
+                                         * @default UTC
+                                         */
+                                        tz: string;
+                                    };
+                                    /** @enum {string} */
+                                    kind: "retention";
+                                } | {
+                                    body: {
+                                        /**
+                                         * @default after
+                                         * @enum {unknown}
+                                         */
+                                        direction: "after" | "before";
+                                        filters?: ({
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        } | {
+                                            and: ({
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            } | ({
+                                                and: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            } | {
+                                                or: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            }))[];
+                                        } | {
+                                            or: ({
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            } | ({
+                                                and: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            } | {
+                                                or: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            }))[];
+                                        })[];
+                                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                        from: string;
+                                        /** @description count traffic flagged as bots too (default false) */
+                                        includeBots?: boolean;
+                                        /** @default 100 */
+                                        limit: number;
+                                        page: string;
+                                        /** @description site ids */
+                                        sites: string[];
+                                        /** @default 3 */
+                                        steps: number;
+                                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                        to: string;
+                                        /**
+                                         * @description IANA time zone, e.g. Europe/Berlin
+                                         * @default UTC
+                                         */
+                                        tz: string;
+                                    };
+                                    /** @enum {string} */
+                                    kind: "journeys";
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "none";
+                                };
+                                visual: {
+                                    options?: {
+                                        /** @description min must be below max when both are given */
+                                        axis?: {
+                                            max?: number;
+                                            min?: number;
+                                        };
+                                        colors?: string[];
+                                        comparison?: boolean;
+                                        donut?: boolean;
+                                        horizontal?: boolean;
+                                        /** @description for text widgets: stored as given; the dashboard sanitises it when drawing */
+                                        markdown?: string;
+                                        stacked?: boolean;
+                                        thresholds?: {
+                                            /** @description a CSS hex colour: #rgb, #rgba, #rrggbb or #rrggbbaa */
+                                            color: string;
+                                            value: number;
+                                        }[];
+                                        topN?: number;
+                                    };
+                                    /** @enum {unknown} */
+                                    type: "number" | "line" | "area" | "bar" | "stacked_bar" | "pie" | "table" | "map" | "funnel" | "retention" | "sankey" | "heatmap" | "scatter" | "text";
+                                };
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                            /** @description the dashboard's current version */
+                            version: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dashboards/{id}/widgets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add a widget
+         * @description The widget gets a new id and goes where `layout` says, or below the others. Requires If-Match. Answers the whole dashboard.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description required: the ETag of the dashboard as last read, e.g. "3"; missing is a 428, another version a 412 */
+                    "if-match"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description where it sits; absent: a new widget goes below the others (6 columns by 4 rows), a replaced one stays where it is */
+                        layout?: {
+                            /** @description height in rows */
+                            h: number;
+                            /** @description width in columns; x + w is at most 12 */
+                            w: number;
+                            /** @description column, 0 to 11 */
+                            x: number;
+                            /** @description row */
+                            y: number;
+                        };
+                        name: string;
+                        /** @description pins the widget to this period whatever range the viewer picks */
+                        range?: {
+                            /** @enum {unknown} */
+                            period: "today" | "yesterday" | "24h" | "7d" | "28d" | "30d" | "91d" | "month" | "last_month" | "year" | "12mo";
+                        };
+                        /** @description query: the body of POST /api/v1/query; funnel, retention, journeys: the body of that report; none: a text note */
+                        source: {
+                            /** @enum {string} */
+                            kind: "query";
+                            spec: {
+                                /**
+                                 * @description also run the query over the previous period of the same length, or a year earlier
+                                 * @enum {unknown}
+                                 */
+                                compare?: "previous_period" | "year_earlier";
+                                dimensions?: string[];
+                                filters?: ({
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                    dimension: string;
+                                    /** @enum {unknown} */
+                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                    /** @description a string; a list for `in` */
+                                    value: string | string[];
+                                } | {
+                                    and: ({
+                                        /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                        dimension: string;
+                                        /** @enum {unknown} */
+                                        op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                        /** @description a string; a list for `in` */
+                                        value: string | string[];
+                                    } | ({
+                                        and: {
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        }[];
+                                    } | {
+                                        or: {
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        }[];
+                                    }))[];
+                                } | {
+                                    or: ({
+                                        /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                        dimension: string;
+                                        /** @enum {unknown} */
+                                        op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                        /** @description a string; a list for `in` */
+                                        value: string | string[];
+                                    } | ({
+                                        and: {
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        }[];
+                                    } | {
+                                        or: {
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        }[];
+                                    }))[];
+                                })[];
+                                /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                from: string;
+                                /** @enum {unknown} */
+                                granularity?: "minute" | "hour" | "day" | "week" | "month";
+                                /** @description count traffic flagged as bots too (default false) */
+                                includeBots?: boolean;
+                                limit?: number;
+                                metrics: (("events" | "pageviews" | "visitors" | "sessions" | "bounce_rate" | "views_per_session" | "session_duration" | "engaged_time" | "scroll_depth" | "revenue") | {
+                                    /** @description an event name */
+                                    event?: string;
+                                    /** @description exactly one of page or event */
+                                    goal?: {
+                                        /** @description an event name */
+                                        event?: string;
+                                        page?: string;
+                                    };
+                                    label?: string;
+                                    /** @enum {unknown} */
+                                    name: "events" | "pageviews" | "visitors" | "sessions" | "bounce_rate" | "views_per_session" | "session_duration" | "engaged_time" | "scroll_depth" | "revenue" | "conversions" | "converted_visitors" | "conversion_rate" | "sum" | "avg" | "min" | "max" | "quantile";
+                                    /** @description a property key */
+                                    property?: string;
+                                    q?: number;
+                                })[];
+                                /** @description site ids */
+                                sites: string[];
+                                sort?: {
+                                    /** @description a metric or dimension label */
+                                    by: string;
+                                    /** @enum {unknown} */
+                                    dir?: "asc" | "desc";
+                                }[];
+                                /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                to: string;
+                                /**
+                                 * @description IANA time zone, e.g. Europe/Berlin
+                                 * @default UTC
+                                 */
+                                tz: string;
+                            };
+                        } | {
+                            body: {
+                                filters?: ({
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                    dimension: string;
+                                    /** @enum {unknown} */
+                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                    /** @description a string; a list for `in` */
+                                    value: string | string[];
+                                } | {
+                                    and: ({
+                                        /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                        dimension: string;
+                                        /** @enum {unknown} */
+                                        op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                        /** @description a string; a list for `in` */
+                                        value: string | string[];
+                                    } | ({
+                                        and: {
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        }[];
+                                    } | {
+                                        or: {
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        }[];
+                                    }))[];
+                                } | {
+                                    or: ({
+                                        /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                        dimension: string;
+                                        /** @enum {unknown} */
+                                        op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                        /** @description a string; a list for `in` */
+                                        value: string | string[];
+                                    } | ({
+                                        and: {
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        }[];
+                                    } | {
+                                        or: {
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        }[];
+                                    }))[];
+                                })[];
+                                /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                from: string;
+                                /** @description count traffic flagged as bots too (default false) */
+                                includeBots?: boolean;
+                                /** @description site ids */
+                                sites: string[];
+                                steps: {
+                                    /** @description an event name */
+                                    event?: string;
+                                    name?: string;
+                                    page?: string;
+                                }[];
+                                /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                to: string;
+                                /**
+                                 * @description IANA time zone, e.g. Europe/Berlin
+                                 * @default UTC
+                                 */
+                                tz: string;
+                                /**
+                                 * @description seconds
+                                 * @default 86400
+                                 */
+                                window?: number;
+                            };
+                            /** @enum {string} */
+                            kind: "funnel";
+                        } | {
+                            body: {
+                                filters?: ({
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                    dimension: string;
+                                    /** @enum {unknown} */
+                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                    /** @description a string; a list for `in` */
+                                    value: string | string[];
+                                } | {
+                                    and: ({
+                                        /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                        dimension: string;
+                                        /** @enum {unknown} */
+                                        op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                        /** @description a string; a list for `in` */
+                                        value: string | string[];
+                                    } | ({
+                                        and: {
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        }[];
+                                    } | {
+                                        or: {
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        }[];
+                                    }))[];
+                                } | {
+                                    or: ({
+                                        /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                        dimension: string;
+                                        /** @enum {unknown} */
+                                        op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                        /** @description a string; a list for `in` */
+                                        value: string | string[];
+                                    } | ({
+                                        and: {
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        }[];
+                                    } | {
+                                        or: {
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        }[];
+                                    }))[];
+                                })[];
+                                /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                from: string;
+                                /** @description count traffic flagged as bots too (default false) */
+                                includeBots?: boolean;
+                                /**
+                                 * @default week
+                                 * @enum {unknown}
+                                 */
+                                period?: "day" | "week";
+                                /** @description site ids */
+                                sites: string[];
+                                /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                to: string;
+                                /**
+                                 * @description IANA time zone, e.g. Europe/Berlin
+                                 * @default UTC
+                                 */
+                                tz: string;
+                            };
+                            /** @enum {string} */
+                            kind: "retention";
+                        } | {
+                            body: {
+                                /**
+                                 * @default after
+                                 * @enum {unknown}
+                                 */
+                                direction?: "after" | "before";
+                                filters?: ({
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                    dimension: string;
+                                    /** @enum {unknown} */
+                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                    /** @description a string; a list for `in` */
+                                    value: string | string[];
+                                } | {
+                                    and: ({
+                                        /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                        dimension: string;
+                                        /** @enum {unknown} */
+                                        op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                        /** @description a string; a list for `in` */
+                                        value: string | string[];
+                                    } | ({
+                                        and: {
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        }[];
+                                    } | {
+                                        or: {
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        }[];
+                                    }))[];
+                                } | {
+                                    or: ({
+                                        /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                        dimension: string;
+                                        /** @enum {unknown} */
+                                        op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                        /** @description a string; a list for `in` */
+                                        value: string | string[];
+                                    } | ({
+                                        and: {
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        }[];
+                                    } | {
+                                        or: {
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        }[];
+                                    }))[];
+                                })[];
+                                /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                from: string;
+                                /** @description count traffic flagged as bots too (default false) */
+                                includeBots?: boolean;
+                                /** @default 100 */
+                                limit?: number;
+                                page: string;
+                                /** @description site ids */
+                                sites: string[];
+                                /** @default 3 */
+                                steps?: number;
+                                /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                to: string;
+                                /**
+                                 * @description IANA time zone, e.g. Europe/Berlin
+                                 * @default UTC
+                                 */
+                                tz: string;
+                            };
+                            /** @enum {string} */
+                            kind: "journeys";
+                        } | {
+                            /** @enum {string} */
+                            kind: "none";
+                        };
+                        visual: {
+                            options?: {
+                                /** @description min must be below max when both are given */
+                                axis?: {
+                                    max?: number;
+                                    min?: number;
+                                };
+                                colors?: string[];
+                                comparison?: boolean;
+                                donut?: boolean;
+                                horizontal?: boolean;
+                                /** @description for text widgets: stored as given; the dashboard sanitises it when drawing */
+                                markdown?: string;
+                                stacked?: boolean;
+                                thresholds?: {
+                                    /** @description a CSS hex colour: #rgb, #rgba, #rrggbb or #rrggbbaa */
+                                    color: string;
+                                    value: number;
+                                }[];
+                                topN?: number;
+                            };
+                            /** @enum {unknown} */
+                            type: "number" | "line" | "area" | "bar" | "stacked_bar" | "pie" | "table" | "map" | "funnel" | "retention" | "sankey" | "heatmap" | "scatter" | "text";
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            createdAt: string;
+                            defaults: {
+                                compare: ("previous_period" | "year_earlier") | null;
+                                filters: ({
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                    dimension: string;
+                                    /** @enum {unknown} */
+                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                    /** @description a string; a list for `in` */
+                                    value: string | string[];
+                                } | {
+                                    and: ({
+                                        /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                        dimension: string;
+                                        /** @enum {unknown} */
+                                        op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                        /** @description a string; a list for `in` */
+                                        value: string | string[];
+                                    } | ({
+                                        and: {
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        }[];
+                                    } | {
+                                        or: {
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        }[];
+                                    }))[];
+                                } | {
+                                    or: ({
+                                        /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                        dimension: string;
+                                        /** @enum {unknown} */
+                                        op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                        /** @description a string; a list for `in` */
+                                        value: string | string[];
+                                    } | ({
+                                        and: {
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        }[];
+                                    } | {
+                                        or: {
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        }[];
+                                    }))[];
+                                })[];
+                                /**
+                                 * @description the range the dashboard opens with; absent: the viewer's own choice
+                                 * @enum {unknown}
+                                 */
+                                period?: "today" | "yesterday" | "24h" | "7d" | "28d" | "30d" | "91d" | "month" | "last_month" | "year" | "12mo" | "all";
+                            };
+                            description: string;
+                            id: string;
+                            /** @description a 12-column grid: exactly one entry per widget */
+                            layout: {
+                                /** @description height in rows */
+                                h: number;
+                                /** @description width in columns; x + w is at most 12 */
+                                w: number;
+                                /** @description a widget id */
+                                widget: string;
+                                /** @description column, 0 to 11 */
+                                x: number;
+                                /** @description row */
+                                y: number;
+                            }[];
+                            name: string;
+                            sites: string[];
+                            /** Format: date-time */
+                            updatedAt: string;
+                            /** @description the email of who wrote this version */
+                            updatedBy: string;
+                            /** @description bumped by every write; the ETag */
+                            version: number;
+                            widgets: {
+                                id: string;
+                                name: string;
+                                /** @description pins the widget to this period whatever range the viewer picks */
+                                range?: {
+                                    /** @enum {unknown} */
+                                    period: "today" | "yesterday" | "24h" | "7d" | "28d" | "30d" | "91d" | "month" | "last_month" | "year" | "12mo";
+                                };
+                                /** @description query: the body of POST /api/v1/query; funnel, retention, journeys: the body of that report; none: a text note */
+                                source: {
+                                    /** @enum {string} */
+                                    kind: "query";
+                                    spec: {
+                                        /**
+                                         * @description also run the query over the previous period of the same length, or a year earlier
+                                         * @enum {unknown}
+                                         */
+                                        compare?: "previous_period" | "year_earlier";
+                                        dimensions?: string[];
+                                        filters?: ({
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        } | {
+                                            and: ({
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            } | ({
+                                                and: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            } | {
+                                                or: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            }))[];
+                                        } | {
+                                            or: ({
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            } | ({
+                                                and: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            } | {
+                                                or: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            }))[];
+                                        })[];
+                                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                        from: string;
+                                        /** @enum {unknown} */
+                                        granularity?: "minute" | "hour" | "day" | "week" | "month";
+                                        /** @description count traffic flagged as bots too (default false) */
+                                        includeBots?: boolean;
+                                        limit?: number;
+                                        metrics: (("events" | "pageviews" | "visitors" | "sessions" | "bounce_rate" | "views_per_session" | "session_duration" | "engaged_time" | "scroll_depth" | "revenue") | {
+                                            /** @description an event name */
+                                            event?: string;
+                                            /** @description exactly one of page or event */
+                                            goal?: {
+                                                /** @description an event name */
+                                                event?: string;
+                                                page?: string;
+                                            };
+                                            label?: string;
+                                            /** @enum {unknown} */
+                                            name: "events" | "pageviews" | "visitors" | "sessions" | "bounce_rate" | "views_per_session" | "session_duration" | "engaged_time" | "scroll_depth" | "revenue" | "conversions" | "converted_visitors" | "conversion_rate" | "sum" | "avg" | "min" | "max" | "quantile";
+                                            /** @description a property key */
+                                            property?: string;
+                                            q?: number;
+                                        })[];
+                                        /** @description site ids */
+                                        sites: string[];
+                                        sort?: {
+                                            /** @description a metric or dimension label */
+                                            by: string;
+                                            /** @enum {unknown} */
+                                            dir?: "asc" | "desc";
+                                        }[];
+                                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                        to: string;
+                                        /**
+                                         * @description IANA time zone, e.g. Europe/Berlin
+                                         * @default UTC
+                                         */
+                                        tz: string;
+                                    };
+                                } | {
+                                    body: {
+                                        filters?: ({
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        } | {
+                                            and: ({
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            } | ({
+                                                and: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            } | {
+                                                or: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            }))[];
+                                        } | {
+                                            or: ({
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            } | ({
+                                                and: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            } | {
+                                                or: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            }))[];
+                                        })[];
+                                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                        from: string;
+                                        /** @description count traffic flagged as bots too (default false) */
+                                        includeBots?: boolean;
+                                        /** @description site ids */
+                                        sites: string[];
+                                        steps: {
+                                            /** @description an event name */
+                                            event?: string;
+                                            name?: string;
+                                            page?: string;
+                                        }[];
+                                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                        to: string;
+                                        /**
+                                         * @description IANA time zone, e.g. Europe/Berlin
+                                         * @default UTC
+                                         */
+                                        tz: string;
+                                        /**
+                                         * @description seconds
+                                         * @default 86400
+                                         */
+                                        window: number;
+                                    };
+                                    /** @enum {string} */
+                                    kind: "funnel";
+                                } | {
+                                    body: {
+                                        filters?: ({
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        } | {
+                                            and: ({
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            } | ({
+                                                and: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            } | {
+                                                or: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            }))[];
+                                        } | {
+                                            or: ({
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            } | ({
+                                                and: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            } | {
+                                                or: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            }))[];
+                                        })[];
+                                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                        from: string;
+                                        /** @description count traffic flagged as bots too (default false) */
+                                        includeBots?: boolean;
+                                        /**
+                                         * @default week
+                                         * @enum {unknown}
+                                         */
+                                        period: "day" | "week";
+                                        /** @description site ids */
+                                        sites: string[];
+                                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                        to: string;
+                                        /**
+                                         * @description IANA time zone, e.g. Europe/Berlin
+                                         * @default UTC
+                                         */
+                                        tz: string;
+                                    };
+                                    /** @enum {string} */
+                                    kind: "retention";
+                                } | {
+                                    body: {
+                                        /**
+                                         * @default after
+                                         * @enum {unknown}
+                                         */
+                                        direction: "after" | "before";
+                                        filters?: ({
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        } | {
+                                            and: ({
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            } | ({
+                                                and: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            } | {
+                                                or: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            }))[];
+                                        } | {
+                                            or: ({
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            } | ({
+                                                and: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            } | {
+                                                or: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            }))[];
+                                        })[];
+                                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                        from: string;
+                                        /** @description count traffic flagged as bots too (default false) */
+                                        includeBots?: boolean;
+                                        /** @default 100 */
+                                        limit: number;
+                                        page: string;
+                                        /** @description site ids */
+                                        sites: string[];
+                                        /** @default 3 */
+                                        steps: number;
+                                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                        to: string;
+                                        /**
+                                         * @description IANA time zone, e.g. Europe/Berlin
+                                         * @default UTC
+                                         */
+                                        tz: string;
+                                    };
+                                    /** @enum {string} */
+                                    kind: "journeys";
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "none";
+                                };
+                                visual: {
+                                    options?: {
+                                        /** @description min must be below max when both are given */
+                                        axis?: {
+                                            max?: number;
+                                            min?: number;
+                                        };
+                                        colors?: string[];
+                                        comparison?: boolean;
+                                        donut?: boolean;
+                                        horizontal?: boolean;
+                                        /** @description for text widgets: stored as given; the dashboard sanitises it when drawing */
+                                        markdown?: string;
+                                        stacked?: boolean;
+                                        thresholds?: {
+                                            /** @description a CSS hex colour: #rgb, #rgba, #rrggbb or #rrggbbaa */
+                                            color: string;
+                                            value: number;
+                                        }[];
+                                        topN?: number;
+                                    };
+                                    /** @enum {unknown} */
+                                    type: "number" | "line" | "area" | "bar" | "stacked_bar" | "pie" | "table" | "map" | "funnel" | "retention" | "sankey" | "heatmap" | "scatter" | "text";
+                                };
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                            /** @description the dashboard's current version */
+                            version: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dashboards/{id}/widgets/{widgetId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Replace a widget's name, source, visual and range (and its place, if given)
+         * @description Requires If-Match. Answers the whole dashboard.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description required: the ETag of the dashboard as last read, e.g. "3"; missing is a 428, another version a 412 */
+                    "if-match"?: string;
+                };
+                path: {
+                    id: string;
+                    widgetId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description where it sits; absent: a new widget goes below the others (6 columns by 4 rows), a replaced one stays where it is */
+                        layout?: {
+                            /** @description height in rows */
+                            h: number;
+                            /** @description width in columns; x + w is at most 12 */
+                            w: number;
+                            /** @description column, 0 to 11 */
+                            x: number;
+                            /** @description row */
+                            y: number;
+                        };
+                        name: string;
+                        /** @description pins the widget to this period whatever range the viewer picks */
+                        range?: {
+                            /** @enum {unknown} */
+                            period: "today" | "yesterday" | "24h" | "7d" | "28d" | "30d" | "91d" | "month" | "last_month" | "year" | "12mo";
+                        };
+                        /** @description query: the body of POST /api/v1/query; funnel, retention, journeys: the body of that report; none: a text note */
+                        source: {
+                            /** @enum {string} */
+                            kind: "query";
+                            spec: {
+                                /**
+                                 * @description also run the query over the previous period of the same length, or a year earlier
+                                 * @enum {unknown}
+                                 */
+                                compare?: "previous_period" | "year_earlier";
+                                dimensions?: string[];
+                                filters?: ({
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                    dimension: string;
+                                    /** @enum {unknown} */
+                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                    /** @description a string; a list for `in` */
+                                    value: string | string[];
+                                } | {
+                                    and: ({
+                                        /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                        dimension: string;
+                                        /** @enum {unknown} */
+                                        op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                        /** @description a string; a list for `in` */
+                                        value: string | string[];
+                                    } | ({
+                                        and: {
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        }[];
+                                    } | {
+                                        or: {
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        }[];
+                                    }))[];
+                                } | {
+                                    or: ({
+                                        /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                        dimension: string;
+                                        /** @enum {unknown} */
+                                        op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                        /** @description a string; a list for `in` */
+                                        value: string | string[];
+                                    } | ({
+                                        and: {
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        }[];
+                                    } | {
+                                        or: {
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        }[];
+                                    }))[];
+                                })[];
+                                /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                from: string;
+                                /** @enum {unknown} */
+                                granularity?: "minute" | "hour" | "day" | "week" | "month";
+                                /** @description count traffic flagged as bots too (default false) */
+                                includeBots?: boolean;
+                                limit?: number;
+                                metrics: (("events" | "pageviews" | "visitors" | "sessions" | "bounce_rate" | "views_per_session" | "session_duration" | "engaged_time" | "scroll_depth" | "revenue") | {
+                                    /** @description an event name */
+                                    event?: string;
+                                    /** @description exactly one of page or event */
+                                    goal?: {
+                                        /** @description an event name */
+                                        event?: string;
+                                        page?: string;
+                                    };
+                                    label?: string;
+                                    /** @enum {unknown} */
+                                    name: "events" | "pageviews" | "visitors" | "sessions" | "bounce_rate" | "views_per_session" | "session_duration" | "engaged_time" | "scroll_depth" | "revenue" | "conversions" | "converted_visitors" | "conversion_rate" | "sum" | "avg" | "min" | "max" | "quantile";
+                                    /** @description a property key */
+                                    property?: string;
+                                    q?: number;
+                                })[];
+                                /** @description site ids */
+                                sites: string[];
+                                sort?: {
+                                    /** @description a metric or dimension label */
+                                    by: string;
+                                    /** @enum {unknown} */
+                                    dir?: "asc" | "desc";
+                                }[];
+                                /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                to: string;
+                                /**
+                                 * @description IANA time zone, e.g. Europe/Berlin
+                                 * @default UTC
+                                 */
+                                tz: string;
+                            };
+                        } | {
+                            body: {
+                                filters?: ({
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                    dimension: string;
+                                    /** @enum {unknown} */
+                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                    /** @description a string; a list for `in` */
+                                    value: string | string[];
+                                } | {
+                                    and: ({
+                                        /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                        dimension: string;
+                                        /** @enum {unknown} */
+                                        op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                        /** @description a string; a list for `in` */
+                                        value: string | string[];
+                                    } | ({
+                                        and: {
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        }[];
+                                    } | {
+                                        or: {
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        }[];
+                                    }))[];
+                                } | {
+                                    or: ({
+                                        /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                        dimension: string;
+                                        /** @enum {unknown} */
+                                        op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                        /** @description a string; a list for `in` */
+                                        value: string | string[];
+                                    } | ({
+                                        and: {
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        }[];
+                                    } | {
+                                        or: {
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        }[];
+                                    }))[];
+                                })[];
+                                /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                from: string;
+                                /** @description count traffic flagged as bots too (default false) */
+                                includeBots?: boolean;
+                                /** @description site ids */
+                                sites: string[];
+                                steps: {
+                                    /** @description an event name */
+                                    event?: string;
+                                    name?: string;
+                                    page?: string;
+                                }[];
+                                /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                to: string;
+                                /**
+                                 * @description IANA time zone, e.g. Europe/Berlin
+                                 * @default UTC
+                                 */
+                                tz: string;
+                                /**
+                                 * @description seconds
+                                 * @default 86400
+                                 */
+                                window?: number;
+                            };
+                            /** @enum {string} */
+                            kind: "funnel";
+                        } | {
+                            body: {
+                                filters?: ({
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                    dimension: string;
+                                    /** @enum {unknown} */
+                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                    /** @description a string; a list for `in` */
+                                    value: string | string[];
+                                } | {
+                                    and: ({
+                                        /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                        dimension: string;
+                                        /** @enum {unknown} */
+                                        op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                        /** @description a string; a list for `in` */
+                                        value: string | string[];
+                                    } | ({
+                                        and: {
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        }[];
+                                    } | {
+                                        or: {
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        }[];
+                                    }))[];
+                                } | {
+                                    or: ({
+                                        /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                        dimension: string;
+                                        /** @enum {unknown} */
+                                        op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                        /** @description a string; a list for `in` */
+                                        value: string | string[];
+                                    } | ({
+                                        and: {
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        }[];
+                                    } | {
+                                        or: {
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        }[];
+                                    }))[];
+                                })[];
+                                /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                from: string;
+                                /** @description count traffic flagged as bots too (default false) */
+                                includeBots?: boolean;
+                                /**
+                                 * @default week
+                                 * @enum {unknown}
+                                 */
+                                period?: "day" | "week";
+                                /** @description site ids */
+                                sites: string[];
+                                /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                to: string;
+                                /**
+                                 * @description IANA time zone, e.g. Europe/Berlin
+                                 * @default UTC
+                                 */
+                                tz: string;
+                            };
+                            /** @enum {string} */
+                            kind: "retention";
+                        } | {
+                            body: {
+                                /**
+                                 * @default after
+                                 * @enum {unknown}
+                                 */
+                                direction?: "after" | "before";
+                                filters?: ({
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                    dimension: string;
+                                    /** @enum {unknown} */
+                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                    /** @description a string; a list for `in` */
+                                    value: string | string[];
+                                } | {
+                                    and: ({
+                                        /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                        dimension: string;
+                                        /** @enum {unknown} */
+                                        op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                        /** @description a string; a list for `in` */
+                                        value: string | string[];
+                                    } | ({
+                                        and: {
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        }[];
+                                    } | {
+                                        or: {
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        }[];
+                                    }))[];
+                                } | {
+                                    or: ({
+                                        /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                        dimension: string;
+                                        /** @enum {unknown} */
+                                        op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                        /** @description a string; a list for `in` */
+                                        value: string | string[];
+                                    } | ({
+                                        and: {
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        }[];
+                                    } | {
+                                        or: {
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        }[];
+                                    }))[];
+                                })[];
+                                /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                from: string;
+                                /** @description count traffic flagged as bots too (default false) */
+                                includeBots?: boolean;
+                                /** @default 100 */
+                                limit?: number;
+                                page: string;
+                                /** @description site ids */
+                                sites: string[];
+                                /** @default 3 */
+                                steps?: number;
+                                /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                to: string;
+                                /**
+                                 * @description IANA time zone, e.g. Europe/Berlin
+                                 * @default UTC
+                                 */
+                                tz: string;
+                            };
+                            /** @enum {string} */
+                            kind: "journeys";
+                        } | {
+                            /** @enum {string} */
+                            kind: "none";
+                        };
+                        visual: {
+                            options?: {
+                                /** @description min must be below max when both are given */
+                                axis?: {
+                                    max?: number;
+                                    min?: number;
+                                };
+                                colors?: string[];
+                                comparison?: boolean;
+                                donut?: boolean;
+                                horizontal?: boolean;
+                                /** @description for text widgets: stored as given; the dashboard sanitises it when drawing */
+                                markdown?: string;
+                                stacked?: boolean;
+                                thresholds?: {
+                                    /** @description a CSS hex colour: #rgb, #rgba, #rrggbb or #rrggbbaa */
+                                    color: string;
+                                    value: number;
+                                }[];
+                                topN?: number;
+                            };
+                            /** @enum {unknown} */
+                            type: "number" | "line" | "area" | "bar" | "stacked_bar" | "pie" | "table" | "map" | "funnel" | "retention" | "sankey" | "heatmap" | "scatter" | "text";
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            createdAt: string;
+                            defaults: {
+                                compare: ("previous_period" | "year_earlier") | null;
+                                filters: ({
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                    dimension: string;
+                                    /** @enum {unknown} */
+                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                    /** @description a string; a list for `in` */
+                                    value: string | string[];
+                                } | {
+                                    and: ({
+                                        /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                        dimension: string;
+                                        /** @enum {unknown} */
+                                        op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                        /** @description a string; a list for `in` */
+                                        value: string | string[];
+                                    } | ({
+                                        and: {
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        }[];
+                                    } | {
+                                        or: {
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        }[];
+                                    }))[];
+                                } | {
+                                    or: ({
+                                        /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                        dimension: string;
+                                        /** @enum {unknown} */
+                                        op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                        /** @description a string; a list for `in` */
+                                        value: string | string[];
+                                    } | ({
+                                        and: {
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        }[];
+                                    } | {
+                                        or: {
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        }[];
+                                    }))[];
+                                })[];
+                                /**
+                                 * @description the range the dashboard opens with; absent: the viewer's own choice
+                                 * @enum {unknown}
+                                 */
+                                period?: "today" | "yesterday" | "24h" | "7d" | "28d" | "30d" | "91d" | "month" | "last_month" | "year" | "12mo" | "all";
+                            };
+                            description: string;
+                            id: string;
+                            /** @description a 12-column grid: exactly one entry per widget */
+                            layout: {
+                                /** @description height in rows */
+                                h: number;
+                                /** @description width in columns; x + w is at most 12 */
+                                w: number;
+                                /** @description a widget id */
+                                widget: string;
+                                /** @description column, 0 to 11 */
+                                x: number;
+                                /** @description row */
+                                y: number;
+                            }[];
+                            name: string;
+                            sites: string[];
+                            /** Format: date-time */
+                            updatedAt: string;
+                            /** @description the email of who wrote this version */
+                            updatedBy: string;
+                            /** @description bumped by every write; the ETag */
+                            version: number;
+                            widgets: {
+                                id: string;
+                                name: string;
+                                /** @description pins the widget to this period whatever range the viewer picks */
+                                range?: {
+                                    /** @enum {unknown} */
+                                    period: "today" | "yesterday" | "24h" | "7d" | "28d" | "30d" | "91d" | "month" | "last_month" | "year" | "12mo";
+                                };
+                                /** @description query: the body of POST /api/v1/query; funnel, retention, journeys: the body of that report; none: a text note */
+                                source: {
+                                    /** @enum {string} */
+                                    kind: "query";
+                                    spec: {
+                                        /**
+                                         * @description also run the query over the previous period of the same length, or a year earlier
+                                         * @enum {unknown}
+                                         */
+                                        compare?: "previous_period" | "year_earlier";
+                                        dimensions?: string[];
+                                        filters?: ({
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        } | {
+                                            and: ({
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            } | ({
+                                                and: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            } | {
+                                                or: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            }))[];
+                                        } | {
+                                            or: ({
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            } | ({
+                                                and: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            } | {
+                                                or: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            }))[];
+                                        })[];
+                                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                        from: string;
+                                        /** @enum {unknown} */
+                                        granularity?: "minute" | "hour" | "day" | "week" | "month";
+                                        /** @description count traffic flagged as bots too (default false) */
+                                        includeBots?: boolean;
+                                        limit?: number;
+                                        metrics: (("events" | "pageviews" | "visitors" | "sessions" | "bounce_rate" | "views_per_session" | "session_duration" | "engaged_time" | "scroll_depth" | "revenue") | {
+                                            /** @description an event name */
+                                            event?: string;
+                                            /** @description exactly one of page or event */
+                                            goal?: {
+                                                /** @description an event name */
+                                                event?: string;
+                                                page?: string;
+                                            };
+                                            label?: string;
+                                            /** @enum {unknown} */
+                                            name: "events" | "pageviews" | "visitors" | "sessions" | "bounce_rate" | "views_per_session" | "session_duration" | "engaged_time" | "scroll_depth" | "revenue" | "conversions" | "converted_visitors" | "conversion_rate" | "sum" | "avg" | "min" | "max" | "quantile";
+                                            /** @description a property key */
+                                            property?: string;
+                                            q?: number;
+                                        })[];
+                                        /** @description site ids */
+                                        sites: string[];
+                                        sort?: {
+                                            /** @description a metric or dimension label */
+                                            by: string;
+                                            /** @enum {unknown} */
+                                            dir?: "asc" | "desc";
+                                        }[];
+                                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                        to: string;
+                                        /**
+                                         * @description IANA time zone, e.g. Europe/Berlin
+                                         * @default UTC
+                                         */
+                                        tz: string;
+                                    };
+                                } | {
+                                    body: {
+                                        filters?: ({
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        } | {
+                                            and: ({
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            } | ({
+                                                and: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            } | {
+                                                or: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            }))[];
+                                        } | {
+                                            or: ({
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            } | ({
+                                                and: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            } | {
+                                                or: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            }))[];
+                                        })[];
+                                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                        from: string;
+                                        /** @description count traffic flagged as bots too (default false) */
+                                        includeBots?: boolean;
+                                        /** @description site ids */
+                                        sites: string[];
+                                        steps: {
+                                            /** @description an event name */
+                                            event?: string;
+                                            name?: string;
+                                            page?: string;
+                                        }[];
+                                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                        to: string;
+                                        /**
+                                         * @description IANA time zone, e.g. Europe/Berlin
+                                         * @default UTC
+                                         */
+                                        tz: string;
+                                        /**
+                                         * @description seconds
+                                         * @default 86400
+                                         */
+                                        window: number;
+                                    };
+                                    /** @enum {string} */
+                                    kind: "funnel";
+                                } | {
+                                    body: {
+                                        filters?: ({
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        } | {
+                                            and: ({
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            } | ({
+                                                and: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            } | {
+                                                or: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            }))[];
+                                        } | {
+                                            or: ({
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            } | ({
+                                                and: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            } | {
+                                                or: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            }))[];
+                                        })[];
+                                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                        from: string;
+                                        /** @description count traffic flagged as bots too (default false) */
+                                        includeBots?: boolean;
+                                        /**
+                                         * @default week
+                                         * @enum {unknown}
+                                         */
+                                        period: "day" | "week";
+                                        /** @description site ids */
+                                        sites: string[];
+                                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                        to: string;
+                                        /**
+                                         * @description IANA time zone, e.g. Europe/Berlin
+                                         * @default UTC
+                                         */
+                                        tz: string;
+                                    };
+                                    /** @enum {string} */
+                                    kind: "retention";
+                                } | {
+                                    body: {
+                                        /**
+                                         * @default after
+                                         * @enum {unknown}
+                                         */
+                                        direction: "after" | "before";
+                                        filters?: ({
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        } | {
+                                            and: ({
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            } | ({
+                                                and: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            } | {
+                                                or: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            }))[];
+                                        } | {
+                                            or: ({
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            } | ({
+                                                and: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            } | {
+                                                or: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            }))[];
+                                        })[];
+                                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                        from: string;
+                                        /** @description count traffic flagged as bots too (default false) */
+                                        includeBots?: boolean;
+                                        /** @default 100 */
+                                        limit: number;
+                                        page: string;
+                                        /** @description site ids */
+                                        sites: string[];
+                                        /** @default 3 */
+                                        steps: number;
+                                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                        to: string;
+                                        /**
+                                         * @description IANA time zone, e.g. Europe/Berlin
+                                         * @default UTC
+                                         */
+                                        tz: string;
+                                    };
+                                    /** @enum {string} */
+                                    kind: "journeys";
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "none";
+                                };
+                                visual: {
+                                    options?: {
+                                        /** @description min must be below max when both are given */
+                                        axis?: {
+                                            max?: number;
+                                            min?: number;
+                                        };
+                                        colors?: string[];
+                                        comparison?: boolean;
+                                        donut?: boolean;
+                                        horizontal?: boolean;
+                                        /** @description for text widgets: stored as given; the dashboard sanitises it when drawing */
+                                        markdown?: string;
+                                        stacked?: boolean;
+                                        thresholds?: {
+                                            /** @description a CSS hex colour: #rgb, #rgba, #rrggbb or #rrggbbaa */
+                                            color: string;
+                                            value: number;
+                                        }[];
+                                        topN?: number;
+                                    };
+                                    /** @enum {unknown} */
+                                    type: "number" | "line" | "area" | "bar" | "stacked_bar" | "pie" | "table" | "map" | "funnel" | "retention" | "sankey" | "heatmap" | "scatter" | "text";
+                                };
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                            /** @description the dashboard's current version */
+                            version: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        /**
+         * Remove a widget and its place in the layout
+         * @description Requires If-Match. Answers the whole dashboard.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description required: the ETag of the dashboard as last read, e.g. "3"; missing is a 428, another version a 412 */
+                    "if-match"?: string;
+                };
+                path: {
+                    id: string;
+                    widgetId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            createdAt: string;
+                            defaults: {
+                                compare: ("previous_period" | "year_earlier") | null;
+                                filters: ({
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                    dimension: string;
+                                    /** @enum {unknown} */
+                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                    /** @description a string; a list for `in` */
+                                    value: string | string[];
+                                } | {
+                                    and: ({
+                                        /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                        dimension: string;
+                                        /** @enum {unknown} */
+                                        op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                        /** @description a string; a list for `in` */
+                                        value: string | string[];
+                                    } | ({
+                                        and: {
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        }[];
+                                    } | {
+                                        or: {
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        }[];
+                                    }))[];
+                                } | {
+                                    or: ({
+                                        /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                        dimension: string;
+                                        /** @enum {unknown} */
+                                        op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                        /** @description a string; a list for `in` */
+                                        value: string | string[];
+                                    } | ({
+                                        and: {
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        }[];
+                                    } | {
+                                        or: {
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        }[];
+                                    }))[];
+                                })[];
+                                /**
+                                 * @description the range the dashboard opens with; absent: the viewer's own choice
+                                 * @enum {unknown}
+                                 */
+                                period?: "today" | "yesterday" | "24h" | "7d" | "28d" | "30d" | "91d" | "month" | "last_month" | "year" | "12mo" | "all";
+                            };
+                            description: string;
+                            id: string;
+                            /** @description a 12-column grid: exactly one entry per widget */
+                            layout: {
+                                /** @description height in rows */
+                                h: number;
+                                /** @description width in columns; x + w is at most 12 */
+                                w: number;
+                                /** @description a widget id */
+                                widget: string;
+                                /** @description column, 0 to 11 */
+                                x: number;
+                                /** @description row */
+                                y: number;
+                            }[];
+                            name: string;
+                            sites: string[];
+                            /** Format: date-time */
+                            updatedAt: string;
+                            /** @description the email of who wrote this version */
+                            updatedBy: string;
+                            /** @description bumped by every write; the ETag */
+                            version: number;
+                            widgets: {
+                                id: string;
+                                name: string;
+                                /** @description pins the widget to this period whatever range the viewer picks */
+                                range?: {
+                                    /** @enum {unknown} */
+                                    period: "today" | "yesterday" | "24h" | "7d" | "28d" | "30d" | "91d" | "month" | "last_month" | "year" | "12mo";
+                                };
+                                /** @description query: the body of POST /api/v1/query; funnel, retention, journeys: the body of that report; none: a text note */
+                                source: {
+                                    /** @enum {string} */
+                                    kind: "query";
+                                    spec: {
+                                        /**
+                                         * @description also run the query over the previous period of the same length, or a year earlier
+                                         * @enum {unknown}
+                                         */
+                                        compare?: "previous_period" | "year_earlier";
+                                        dimensions?: string[];
+                                        filters?: ({
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        } | {
+                                            and: ({
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            } | ({
+                                                and: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            } | {
+                                                or: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            }))[];
+                                        } | {
+                                            or: ({
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            } | ({
+                                                and: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            } | {
+                                                or: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            }))[];
+                                        })[];
+                                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                        from: string;
+                                        /** @enum {unknown} */
+                                        granularity?: "minute" | "hour" | "day" | "week" | "month";
+                                        /** @description count traffic flagged as bots too (default false) */
+                                        includeBots?: boolean;
+                                        limit?: number;
+                                        metrics: (("events" | "pageviews" | "visitors" | "sessions" | "bounce_rate" | "views_per_session" | "session_duration" | "engaged_time" | "scroll_depth" | "revenue") | {
+                                            /** @description an event name */
+                                            event?: string;
+                                            /** @description exactly one of page or event */
+                                            goal?: {
+                                                /** @description an event name */
+                                                event?: string;
+                                                page?: string;
+                                            };
+                                            label?: string;
+                                            /** @enum {unknown} */
+                                            name: "events" | "pageviews" | "visitors" | "sessions" | "bounce_rate" | "views_per_session" | "session_duration" | "engaged_time" | "scroll_depth" | "revenue" | "conversions" | "converted_visitors" | "conversion_rate" | "sum" | "avg" | "min" | "max" | "quantile";
+                                            /** @description a property key */
+                                            property?: string;
+                                            q?: number;
+                                        })[];
+                                        /** @description site ids */
+                                        sites: string[];
+                                        sort?: {
+                                            /** @description a metric or dimension label */
+                                            by: string;
+                                            /** @enum {unknown} */
+                                            dir?: "asc" | "desc";
+                                        }[];
+                                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                        to: string;
+                                        /**
+                                         * @description IANA time zone, e.g. Europe/Berlin
+                                         * @default UTC
+                                         */
+                                        tz: string;
+                                    };
+                                } | {
+                                    body: {
+                                        filters?: ({
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        } | {
+                                            and: ({
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            } | ({
+                                                and: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            } | {
+                                                or: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            }))[];
+                                        } | {
+                                            or: ({
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            } | ({
+                                                and: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            } | {
+                                                or: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            }))[];
+                                        })[];
+                                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                        from: string;
+                                        /** @description count traffic flagged as bots too (default false) */
+                                        includeBots?: boolean;
+                                        /** @description site ids */
+                                        sites: string[];
+                                        steps: {
+                                            /** @description an event name */
+                                            event?: string;
+                                            name?: string;
+                                            page?: string;
+                                        }[];
+                                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                        to: string;
+                                        /**
+                                         * @description IANA time zone, e.g. Europe/Berlin
+                                         * @default UTC
+                                         */
+                                        tz: string;
+                                        /**
+                                         * @description seconds
+                                         * @default 86400
+                                         */
+                                        window: number;
+                                    };
+                                    /** @enum {string} */
+                                    kind: "funnel";
+                                } | {
+                                    body: {
+                                        filters?: ({
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        } | {
+                                            and: ({
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            } | ({
+                                                and: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            } | {
+                                                or: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            }))[];
+                                        } | {
+                                            or: ({
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            } | ({
+                                                and: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            } | {
+                                                or: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            }))[];
+                                        })[];
+                                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                        from: string;
+                                        /** @description count traffic flagged as bots too (default false) */
+                                        includeBots?: boolean;
+                                        /**
+                                         * @default week
+                                         * @enum {unknown}
+                                         */
+                                        period: "day" | "week";
+                                        /** @description site ids */
+                                        sites: string[];
+                                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                        to: string;
+                                        /**
+                                         * @description IANA time zone, e.g. Europe/Berlin
+                                         * @default UTC
+                                         */
+                                        tz: string;
+                                    };
+                                    /** @enum {string} */
+                                    kind: "retention";
+                                } | {
+                                    body: {
+                                        /**
+                                         * @default after
+                                         * @enum {unknown}
+                                         */
+                                        direction: "after" | "before";
+                                        filters?: ({
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        } | {
+                                            and: ({
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            } | ({
+                                                and: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            } | {
+                                                or: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            }))[];
+                                        } | {
+                                            or: ({
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            } | ({
+                                                and: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            } | {
+                                                or: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            }))[];
+                                        })[];
+                                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                        from: string;
+                                        /** @description count traffic flagged as bots too (default false) */
+                                        includeBots?: boolean;
+                                        /** @default 100 */
+                                        limit: number;
+                                        page: string;
+                                        /** @description site ids */
+                                        sites: string[];
+                                        /** @default 3 */
+                                        steps: number;
+                                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                        to: string;
+                                        /**
+                                         * @description IANA time zone, e.g. Europe/Berlin
+                                         * @default UTC
+                                         */
+                                        tz: string;
+                                    };
+                                    /** @enum {string} */
+                                    kind: "journeys";
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "none";
+                                };
+                                visual: {
+                                    options?: {
+                                        /** @description min must be below max when both are given */
+                                        axis?: {
+                                            max?: number;
+                                            min?: number;
+                                        };
+                                        colors?: string[];
+                                        comparison?: boolean;
+                                        donut?: boolean;
+                                        horizontal?: boolean;
+                                        /** @description for text widgets: stored as given; the dashboard sanitises it when drawing */
+                                        markdown?: string;
+                                        stacked?: boolean;
+                                        thresholds?: {
+                                            /** @description a CSS hex colour: #rgb, #rgba, #rrggbb or #rrggbbaa */
+                                            color: string;
+                                            value: number;
+                                        }[];
+                                        topN?: number;
+                                    };
+                                    /** @enum {unknown} */
+                                    type: "number" | "line" | "area" | "bar" | "stacked_bar" | "pie" | "table" | "map" | "funnel" | "retention" | "sankey" | "heatmap" | "scatter" | "text";
+                                };
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                            /** @description the dashboard's current version */
+                            version: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dashboards/{id}/widgets/{widgetId}/duplicate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Copy a widget: "<name> (copy)", the same size, below the others
+         * @description Requires If-Match. Answers the whole dashboard.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description required: the ETag of the dashboard as last read, e.g. "3"; missing is a 428, another version a 412 */
+                    "if-match"?: string;
+                };
+                path: {
+                    id: string;
+                    widgetId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            createdAt: string;
+                            defaults: {
+                                compare: ("previous_period" | "year_earlier") | null;
+                                filters: ({
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                    dimension: string;
+                                    /** @enum {unknown} */
+                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                    /** @description a string; a list for `in` */
+                                    value: string | string[];
+                                } | {
+                                    and: ({
+                                        /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                        dimension: string;
+                                        /** @enum {unknown} */
+                                        op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                        /** @description a string; a list for `in` */
+                                        value: string | string[];
+                                    } | ({
+                                        and: {
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        }[];
+                                    } | {
+                                        or: {
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        }[];
+                                    }))[];
+                                } | {
+                                    or: ({
+                                        /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                        dimension: string;
+                                        /** @enum {unknown} */
+                                        op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                        /** @description a string; a list for `in` */
+                                        value: string | string[];
+                                    } | ({
+                                        and: {
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        }[];
+                                    } | {
+                                        or: {
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        }[];
+                                    }))[];
+                                })[];
+                                /**
+                                 * @description the range the dashboard opens with; absent: the viewer's own choice
+                                 * @enum {unknown}
+                                 */
+                                period?: "today" | "yesterday" | "24h" | "7d" | "28d" | "30d" | "91d" | "month" | "last_month" | "year" | "12mo" | "all";
+                            };
+                            description: string;
+                            id: string;
+                            /** @description a 12-column grid: exactly one entry per widget */
+                            layout: {
+                                /** @description height in rows */
+                                h: number;
+                                /** @description width in columns; x + w is at most 12 */
+                                w: number;
+                                /** @description a widget id */
+                                widget: string;
+                                /** @description column, 0 to 11 */
+                                x: number;
+                                /** @description row */
+                                y: number;
+                            }[];
+                            name: string;
+                            sites: string[];
+                            /** Format: date-time */
+                            updatedAt: string;
+                            /** @description the email of who wrote this version */
+                            updatedBy: string;
+                            /** @description bumped by every write; the ETag */
+                            version: number;
+                            widgets: {
+                                id: string;
+                                name: string;
+                                /** @description pins the widget to this period whatever range the viewer picks */
+                                range?: {
+                                    /** @enum {unknown} */
+                                    period: "today" | "yesterday" | "24h" | "7d" | "28d" | "30d" | "91d" | "month" | "last_month" | "year" | "12mo";
+                                };
+                                /** @description query: the body of POST /api/v1/query; funnel, retention, journeys: the body of that report; none: a text note */
+                                source: {
+                                    /** @enum {string} */
+                                    kind: "query";
+                                    spec: {
+                                        /**
+                                         * @description also run the query over the previous period of the same length, or a year earlier
+                                         * @enum {unknown}
+                                         */
+                                        compare?: "previous_period" | "year_earlier";
+                                        dimensions?: string[];
+                                        filters?: ({
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        } | {
+                                            and: ({
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            } | ({
+                                                and: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            } | {
+                                                or: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            }))[];
+                                        } | {
+                                            or: ({
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            } | ({
+                                                and: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            } | {
+                                                or: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            }))[];
+                                        })[];
+                                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                        from: string;
+                                        /** @enum {unknown} */
+                                        granularity?: "minute" | "hour" | "day" | "week" | "month";
+                                        /** @description count traffic flagged as bots too (default false) */
+                                        includeBots?: boolean;
+                                        limit?: number;
+                                        metrics: (("events" | "pageviews" | "visitors" | "sessions" | "bounce_rate" | "views_per_session" | "session_duration" | "engaged_time" | "scroll_depth" | "revenue") | {
+                                            /** @description an event name */
+                                            event?: string;
+                                            /** @description exactly one of page or event */
+                                            goal?: {
+                                                /** @description an event name */
+                                                event?: string;
+                                                page?: string;
+                                            };
+                                            label?: string;
+                                            /** @enum {unknown} */
+                                            name: "events" | "pageviews" | "visitors" | "sessions" | "bounce_rate" | "views_per_session" | "session_duration" | "engaged_time" | "scroll_depth" | "revenue" | "conversions" | "converted_visitors" | "conversion_rate" | "sum" | "avg" | "min" | "max" | "quantile";
+                                            /** @description a property key */
+                                            property?: string;
+                                            q?: number;
+                                        })[];
+                                        /** @description site ids */
+                                        sites: string[];
+                                        sort?: {
+                                            /** @description a metric or dimension label */
+                                            by: string;
+                                            /** @enum {unknown} */
+                                            dir?: "asc" | "desc";
+                                        }[];
+                                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                        to: string;
+                                        /**
+                                         * @description IANA time zone, e.g. Europe/Berlin
+                                         * @default UTC
+                                         */
+                                        tz: string;
+                                    };
+                                } | {
+                                    body: {
+                                        filters?: ({
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        } | {
+                                            and: ({
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            } | ({
+                                                and: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            } | {
+                                                or: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            }))[];
+                                        } | {
+                                            or: ({
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            } | ({
+                                                and: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            } | {
+                                                or: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            }))[];
+                                        })[];
+                                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                        from: string;
+                                        /** @description count traffic flagged as bots too (default false) */
+                                        includeBots?: boolean;
+                                        /** @description site ids */
+                                        sites: string[];
+                                        steps: {
+                                            /** @description an event name */
+                                            event?: string;
+                                            name?: string;
+                                            page?: string;
+                                        }[];
+                                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                        to: string;
+                                        /**
+                                         * @description IANA time zone, e.g. Europe/Berlin
+                                         * @default UTC
+                                         */
+                                        tz: string;
+                                        /**
+                                         * @description seconds
+                                         * @default 86400
+                                         */
+                                        window: number;
+                                    };
+                                    /** @enum {string} */
+                                    kind: "funnel";
+                                } | {
+                                    body: {
+                                        filters?: ({
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        } | {
+                                            and: ({
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            } | ({
+                                                and: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            } | {
+                                                or: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            }))[];
+                                        } | {
+                                            or: ({
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            } | ({
+                                                and: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            } | {
+                                                or: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            }))[];
+                                        })[];
+                                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                        from: string;
+                                        /** @description count traffic flagged as bots too (default false) */
+                                        includeBots?: boolean;
+                                        /**
+                                         * @default week
+                                         * @enum {unknown}
+                                         */
+                                        period: "day" | "week";
+                                        /** @description site ids */
+                                        sites: string[];
+                                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                        to: string;
+                                        /**
+                                         * @description IANA time zone, e.g. Europe/Berlin
+                                         * @default UTC
+                                         */
+                                        tz: string;
+                                    };
+                                    /** @enum {string} */
+                                    kind: "retention";
+                                } | {
+                                    body: {
+                                        /**
+                                         * @default after
+                                         * @enum {unknown}
+                                         */
+                                        direction: "after" | "before";
+                                        filters?: ({
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        } | {
+                                            and: ({
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            } | ({
+                                                and: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            } | {
+                                                or: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            }))[];
+                                        } | {
+                                            or: ({
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            } | ({
+                                                and: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            } | {
+                                                or: {
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                }[];
+                                            }))[];
+                                        })[];
+                                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                        from: string;
+                                        /** @description count traffic flagged as bots too (default false) */
+                                        includeBots?: boolean;
+                                        /** @default 100 */
+                                        limit: number;
+                                        page: string;
+                                        /** @description site ids */
+                                        sites: string[];
+                                        /** @default 3 */
+                                        steps: number;
+                                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                        to: string;
+                                        /**
+                                         * @description IANA time zone, e.g. Europe/Berlin
+                                         * @default UTC
+                                         */
+                                        tz: string;
+                                    };
+                                    /** @enum {string} */
+                                    kind: "journeys";
+                                } | {
+                                    /** @enum {string} */
+                                    kind: "none";
+                                };
+                                visual: {
+                                    options?: {
+                                        /** @description min must be below max when both are given */
+                                        axis?: {
+                                            max?: number;
+                                            min?: number;
+                                        };
+                                        colors?: string[];
+                                        comparison?: boolean;
+                                        donut?: boolean;
+                                        horizontal?: boolean;
+                                        /** @description for text widgets: stored as given; the dashboard sanitises it when drawing */
+                                        markdown?: string;
+                                        stacked?: boolean;
+                                        thresholds?: {
+                                            /** @description a CSS hex colour: #rgb, #rgba, #rrggbb or #rrggbbaa */
+                                            color: string;
+                                            value: number;
+                                        }[];
+                                        topN?: number;
+                                    };
+                                    /** @enum {unknown} */
+                                    type: "number" | "line" | "area" | "bar" | "stacked_bar" | "pie" | "table" | "map" | "funnel" | "retention" | "sankey" | "heatmap" | "scatter" | "text";
+                                };
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                            /** @description the dashboard's current version */
+                            version: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                428: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/errors/{site}/{fingerprint}": {
         parameters: {
             query?: never;
@@ -1117,6 +11688,167 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/query/meta": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The query vocabulary: metrics, dimensions, filter operators and limits
+         * @description Built from the compiler's own allowlists and the spec's limits, so a widget builder never hard-codes what POST /query accepts.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            compare: ("previous_period" | "year_earlier")[];
+                            dimensions: {
+                                label: string;
+                                name: string;
+                                session: boolean;
+                            }[];
+                            filterOps: ("is" | "is_not" | "contains" | "not_contains" | "matches" | "in")[];
+                            granularities: {
+                                /** @description the longest range at this granularity */
+                                maxDays: number;
+                                /** @enum {unknown} */
+                                name: "minute" | "hour" | "day" | "week" | "month";
+                            }[];
+                            limits: {
+                                dimensions: number;
+                                filters: number;
+                                /** @description the largest `limit` */
+                                limit: number;
+                                metrics: number;
+                            };
+                            /** @description the longest range of any query */
+                            maxDays: number;
+                            metrics: {
+                                /**
+                                 * @description how to show its values: count (whole numbers), rate (percent), duration (seconds), decimal, money (in the row's currency), number (a property's own unit)
+                                 * @enum {unknown}
+                                 */
+                                kind: "count" | "rate" | "duration" | "decimal" | "money" | "number";
+                                label: string;
+                                name: string;
+                                /** @description fields the metric object must carry: goal, property, q (a quantile) */
+                                needs?: ("goal" | "property" | "q")[];
+                                /** @description computed per session (needs the session stage) */
+                                session: boolean;
+                            }[];
+                            /** @description the pattern of a property dimension: prop:<key> */
+                            propertyDimension: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
