@@ -9,6 +9,7 @@ import { Link, navigate, useLocation } from "../router.ts";
 import { dashHref } from "../state/dash.ts";
 import { PERIODS } from "../state/periods.ts";
 import { ScopeProvider, useScope } from "../state/scope.tsx";
+import { CloseIcon, CopyIcon, DragIcon, EditIcon } from "../ui/icons.tsx";
 import { ErrorNotice, Loading, Notice } from "../ui/Notice.tsx";
 import { WidgetView } from "../visuals/WidgetView.tsx";
 import { type BoardContent, exportBoard, useBoard, useBoardRemove, useBoardWrite } from "./api.ts";
@@ -86,7 +87,7 @@ function BoardView({ board }: { board: Board }) {
     const d = board.defaults;
     const href = dashHref({
       ...scope.state,
-      period: d.period,
+      period: d.period ?? "30d",
       compare: d.compare,
       filters: d.filters.flatMap((f) =>
         "dimension" in f && typeof f.value === "string" && f.op !== "in"
@@ -283,10 +284,7 @@ function BoardView({ board }: { board: Board }) {
             setBuilder(null);
             if ("id" in widget && widget.id)
               change(writes.updateWidget, { board, widget: widget as Widget });
-            else {
-              const y = board.layout.reduce((m, l) => Math.max(m, l.y + l.h), 0);
-              change(writes.addWidget, { board, widget, layout: { x: 0, y, ...size } });
-            }
+            else change(writes.addWidget, { board, widget, layout: freeSlot(board.layout, size) });
           }}
         />
       )}
@@ -320,6 +318,16 @@ function BoardView({ board }: { board: Board }) {
   );
 }
 
+/** The first place, top to bottom and left to right, where a widget of `size` overlaps nothing. */
+export function freeSlot(layout: readonly LayoutItem[], size: { w: number; h: number }) {
+  const w = Math.min(COLS, size.w);
+  const taken = (x: number, y: number) =>
+    layout.some((l) => x < l.x + l.w && l.x < x + w && y < l.y + l.h && l.y < y + size.h);
+  for (let y = 0; ; y++) {
+    for (let x = 0; x + w <= COLS; x++) if (!taken(x, y)) return { x, y, w, h: size.h };
+  }
+}
+
 function WidgetCard({
   widget,
   viewer,
@@ -344,7 +352,7 @@ function WidgetCard({
       data-testid="widget"
       data-type={widget.visual.type}
     >
-      <div className={`widget-head${editing ? " widget-drag" : ""}`}>
+      <div className={`widget-head${editing ? " widget-drag" : ""}`} title={widget.name}>
         <h2>{widget.name}</h2>
         {pinned && (
           <span className="badge" title="This widget keeps its own period">
@@ -353,13 +361,16 @@ function WidgetCard({
         )}
         {editing && (
           <span className="widget-actions">
+            <span className="icon-button widget-drag" title="Drag to move" aria-hidden="true">
+              <DragIcon />
+            </span>
             <button
               type="button"
               className="icon-button"
               aria-label={`Edit ${widget.name}`}
               onClick={onEdit}
             >
-              ✎
+              <EditIcon />
             </button>
             <button
               type="button"
@@ -367,7 +378,7 @@ function WidgetCard({
               aria-label={`Duplicate ${widget.name}`}
               onClick={onDuplicate}
             >
-              ⧉
+              <CopyIcon />
             </button>
             <button
               type="button"
@@ -375,7 +386,7 @@ function WidgetCard({
               aria-label={`Delete ${widget.name}`}
               onClick={onDelete}
             >
-              ×
+              <CloseIcon />
             </button>
           </span>
         )}

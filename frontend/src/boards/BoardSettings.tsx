@@ -21,7 +21,9 @@ export function BoardSettings({
   const [name, setName] = useState(board.name);
   const [description, setDescription] = useState(board.description);
   const [chosen, setChosen] = useState(new Set(board.sites));
-  const [period, setPeriod] = useState<PinnedPeriod>(board.defaults.period);
+  const [period, setPeriod] = useState<PinnedPeriod>(
+    board.defaults.period === "all" || !board.defaults.period ? "30d" : board.defaults.period,
+  );
   const [compare, setCompare] = useState(board.defaults.compare ?? "");
   const [confirm, setConfirm] = useState("");
   const submit = (e: FormEvent) => {

@@ -19,9 +19,9 @@ export function History({
     <Dialog title="History" onClose={onClose}>
       <QueryState query={versions}>
         {() =>
-          versions.data?.versions.length ? (
+          versions.data?.length ? (
             <ol className="history">
-              {versions.data.versions.map((v) => (
+              {versions.data.map((v) => (
                 <li key={v.version} className="history-row" data-testid="version">
                   <span>
                     <strong>Version {v.version}</strong>{" "}

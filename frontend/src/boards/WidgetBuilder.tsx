@@ -545,7 +545,7 @@ function DimensionsField({
           <option value="">{i === 0 ? "No breakdown" : "No second breakdown"}</option>
           {defs.map((d) => (
             <option key={d.name} value={d.name}>
-              {d.label}
+              {dimensionLabel(d.name)}
             </option>
           ))}
           <option value="prop:">An event property…</option>

@@ -1,6 +1,6 @@
 import { skipToken, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { apiFetch } from "../api/client.ts";
-import type { Board, BoardSummary, LayoutItem, Widget } from "./model.ts";
+import type { Board, BoardSummary, LayoutItem, Version, Widget } from "./model.ts";
 
 // The custom dashboards API (backend README, "Dashboards"). Every write to an existing dashboard
 // sends If-Match with the version the client holds; a stale one is refused with 412.
@@ -120,16 +120,7 @@ export function useVersions(id: string, enabled: boolean) {
   return useQuery({
     queryKey: boardKeys.versions(id),
     queryFn: enabled
-      ? ({ signal }) =>
-          apiFetch<{
-            versions: {
-              version: number;
-              updatedAt: string;
-              updatedBy: string;
-              name: string;
-              widgets: number;
-            }[];
-          }>(`${one(id)}/versions`, { signal })
+      ? ({ signal }) => apiFetch<Version[]>(`${one(id)}/versions`, { signal })
       : skipToken,
   });
 }

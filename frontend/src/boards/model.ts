@@ -1,71 +1,19 @@
-import type { QuerySpec } from "../api/types.ts";
+import type { ResultOf } from "../api/types.ts";
 
-// Custom dashboards and their widgets, as the API stores them (backend/src/schemas/dashboards.ts).
+// Custom dashboards and their widgets, as the API stores them: the generated API types, named.
 
-export const VISUAL_TYPES = [
-  "number",
-  "line",
-  "area",
-  "bar",
-  "stacked_bar",
-  "pie",
-  "table",
-  "map",
-  "funnel",
-  "retention",
-  "sankey",
-  "heatmap",
-  "scatter",
-  "text",
-] as const;
-export type VisualType = (typeof VISUAL_TYPES)[number];
+export type Board = ResultOf<"/api/v1/dashboards/{id}", "get">;
+export type BoardSummary = ResultOf<"/api/v1/dashboards", "get">["dashboards"][number];
+export type Widget = Board["widgets"][number];
+export type WidgetSource = Widget["source"];
+export type Visual = Widget["visual"];
+export type VisualType = Visual["type"];
+export type VisualOptions = NonNullable<Visual["options"]>;
+export type LayoutItem = Board["layout"][number];
+export type PinnedPeriod = NonNullable<Widget["range"]>["period"];
+export type Version = ResultOf<"/api/v1/dashboards/{id}/versions", "get">[number];
 
-export interface VisualOptions {
-  colors?: string[];
-  horizontal?: boolean;
-  stacked?: boolean;
-  donut?: boolean;
-  topN?: number;
-  thresholds?: { value: number; color: string }[];
-  axis?: { min?: number; max?: number };
-  markdown?: string;
-  comparison?: boolean;
-}
-
-export interface Visual {
-  type: VisualType;
-  options?: VisualOptions;
-}
-
-type ReportBody = Record<string, unknown> & {
-  sites: string[];
-  from: string;
-  to: string;
-  tz: string;
-  filters?: QuerySpec["filters"];
-};
-
-export type WidgetSource =
-  | { kind: "query"; spec: QuerySpec }
-  | {
-      kind: "funnel";
-      body: ReportBody & {
-        steps: { name?: string; page?: string; event?: string }[];
-        window?: number;
-      };
-    }
-  | { kind: "retention"; body: ReportBody & { period?: "day" | "week" } }
-  | {
-      kind: "journeys";
-      body: ReportBody & {
-        page: string;
-        direction?: "after" | "before";
-        steps?: number;
-        limit?: number;
-      };
-    }
-  | { kind: "none" };
-
+/** The periods a widget can be pinned to (and a dashboard can open with), in menu order. */
 export const PINNABLE = [
   "today",
   "yesterday",
@@ -78,48 +26,4 @@ export const PINNABLE = [
   "last_month",
   "year",
   "12mo",
-] as const;
-export type PinnedPeriod = (typeof PINNABLE)[number];
-
-export interface Widget {
-  id: string;
-  name: string;
-  source: WidgetSource;
-  visual: Visual;
-  range?: { period: PinnedPeriod };
-}
-
-export interface LayoutItem {
-  widget: string;
-  x: number;
-  y: number;
-  w: number;
-  h: number;
-}
-
-export interface Board {
-  id: string;
-  name: string;
-  description: string;
-  sites: string[];
-  widgets: Widget[];
-  layout: LayoutItem[];
-  defaults: {
-    period: PinnedPeriod;
-    compare: "previous_period" | "year_earlier" | null;
-    filters: NonNullable<QuerySpec["filters"]>;
-  };
-  version: number;
-  createdAt: string;
-  updatedAt: string;
-  updatedBy: string;
-}
-
-export interface BoardSummary {
-  id: string;
-  name: string;
-  description: string;
-  sites: string[];
-  widgets: number;
-  updatedAt: string;
-}
+] as const satisfies readonly PinnedPeriod[];

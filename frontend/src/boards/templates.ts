@@ -151,7 +151,7 @@ export function widgetTemplates(sites: readonly Site[]): WidgetTemplate[] {
         name: "Signup funnel",
         source: {
           kind: "funnel",
-          body: { ...report, steps: [{ page: "/" }, { event: "signup" }] },
+          body: { ...report, steps: [{ page: "/" }, { event: "signup" }], window: 86_400 },
         },
         visual: { type: "funnel" },
       },
@@ -172,7 +172,10 @@ export function widgetTemplates(sites: readonly Site[]): WidgetTemplate[] {
       "sankey",
       {
         name: "Journeys from the home page",
-        source: { kind: "journeys", body: { ...report, page: "/", direction: "after", steps: 3 } },
+        source: {
+          kind: "journeys",
+          body: { ...report, page: "/", direction: "after", steps: 3, limit: 25 },
+        },
         visual: { type: "sankey" },
       },
       12,

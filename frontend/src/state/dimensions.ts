@@ -30,6 +30,8 @@ export const DIMENSIONS: Readonly<Record<string, DimensionInfo>> = {
   language: { label: "Language", empty: "Unknown" },
   event: { label: "Event" },
   currency: { label: "Currency", empty: "(none)" },
+  day_of_week: { label: "Weekday" },
+  hour_of_day: { label: "Hour of day" },
 };
 
 /** The dimensions a filter can be added on from the filter menu, in menu order. */

@@ -26,7 +26,7 @@ import type { VisualOptions, VisualType } from "../boards/model.ts";
 import { bucketText } from "../charts/TimeSeries.tsx";
 import { valueLabel } from "../state/dimensions.ts";
 import type { Granularity } from "../state/periods.ts";
-import { metricFormat, num } from "./format.ts";
+import { metricFormat, metricLabel, num } from "./format.ts";
 
 // Bars, stacked bars, pies, the weekday-by-hour heatmap and scatter plots, drawn by ECharts
 // (loaded only when a custom dashboard shows one), in the theme's colours.
@@ -147,19 +147,27 @@ export function buildOption(
       grid: { left: 56, right: 16, top: 16, bottom: 40 },
       xAxis: {
         type: "value",
-        name: mx,
+        name: metricLabel(mx ?? ""),
         nameLocation: "middle",
         nameGap: 26,
+        nameTextStyle: { color: text },
         axisLabel,
         axisLine,
         splitLine,
       },
-      yAxis: { type: "value", name: my, axisLabel, axisLine, splitLine },
+      yAxis: {
+        type: "value",
+        name: metricLabel(my ?? ""),
+        nameTextStyle: { color: text },
+        axisLabel,
+        axisLine,
+        splitLine,
+      },
       tooltip: {
         trigger: "item",
         formatter: (p) => {
           const v = (p as unknown as { value: [number, number, string] }).value;
-          return `${v[2]}<br>${mx}: ${metricFormat(mx ?? "")(v[0])}<br>${my}: ${metricFormat(my ?? "")(v[1])}`;
+          return `${v[2]}<br>${metricLabel(mx ?? "")}: ${metricFormat(mx ?? "")(v[0])}<br>${metricLabel(my ?? "")}: ${metricFormat(my ?? "")(v[1])}`;
         },
       },
       series: [
@@ -218,7 +226,7 @@ export function buildOption(
     );
     series = metrics.map((m) => ({
       type: "bar",
-      name: m,
+      name: metricLabel(m),
       stack: stacked ? "total" : undefined,
       data: rows.map((r) => num(r[m]) ?? 0),
     }));

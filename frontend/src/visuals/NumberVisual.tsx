@@ -2,7 +2,7 @@ import type { QueryResult } from "../api/types.ts";
 import type { VisualOptions } from "../boards/model.ts";
 import { Sparkline } from "../charts/Sparkline.tsx";
 import { change, formatCount } from "../lib/format.ts";
-import { num } from "./format.ts";
+import { metricLabel, num } from "./format.ts";
 
 /**
  * The first metric as a big number, with its change against the comparison when there is one
@@ -14,12 +14,15 @@ export function NumberVisual({
   trend,
   options,
   formats = [],
+  compare,
 }: {
   result: QueryResult;
   trend?: QueryResult;
   options?: VisualOptions;
   formats?: ((n: number) => string)[];
+  compare?: string;
 }) {
+  const compareText = compare === "year_earlier" ? "vs a year earlier" : "vs previous period";
   const metrics = result.columns.filter((c) => c.kind === "metric");
   const row = result.rows[0] ?? {};
   const before = result.comparison?.rows[0];
@@ -45,7 +48,7 @@ export function NumberVisual({
       {delta !== null && (
         <span className={`delta ${delta > 0 ? "delta-good" : delta < 0 ? "delta-bad" : ""}`}>
           {delta > 0 ? "↑" : delta < 0 ? "↓" : ""}
-          {Math.abs(delta)}% vs {result.comparison ? "comparison" : ""}
+          {Math.abs(delta)}% {compareText}
         </span>
       )}
       {trend && <Sparkline values={trend.rows.map((r) => num(r[first.name]))} height={36} />}
@@ -55,7 +58,7 @@ export function NumberVisual({
             const v = num(row[m.name]);
             return (
               <div key={m.name}>
-                <dt>{m.name}</dt>
+                <dt>{metricLabel(m.name)}</dt>
                 <dd>{v === null ? "—" : (formats[i + 1] ?? formatCount)(v)}</dd>
               </div>
             );

@@ -4,7 +4,7 @@ import { bucketText } from "../charts/TimeSeries.tsx";
 import { dimensionLabel, valueLabel } from "../state/dimensions.ts";
 import type { Granularity } from "../state/periods.ts";
 import { TableWrap } from "../ui/TableWrap.tsx";
-import { metricFormat, num } from "./format.ts";
+import { metricFormat, metricLabel, num } from "./format.ts";
 
 const PAGE = 10;
 
@@ -56,7 +56,11 @@ export function TableVisual({
                       setPage(0);
                     }}
                   >
-                    {c.kind === "dimension" ? dimensionLabel(c.name) : c.name}
+                    {c.kind === "dimension"
+                      ? dimensionLabel(c.name)
+                      : c.kind === "metric"
+                        ? metricLabel(c.name)
+                        : "Time"}
                   </button>
                 </th>
               ))}

@@ -113,6 +113,7 @@ function QueryWidget({ spec, visual }: { spec: QuerySpec; visual: Visual }) {
                 trend={trend.data}
                 options={visual.options}
                 formats={metricColumns(result, spec.metrics).map((c) => c.format)}
+                compare={spec.compare}
               />
             );
           case "line":

@@ -19,6 +19,24 @@ const BY_NAME: Record<string, (n: number) => string> = {
 
 const plain = (n: number) => n.toLocaleString("en", { maximumFractionDigits: 2 });
 
+const LABELS: Record<string, string> = {
+  events: "Events",
+  pageviews: "Pageviews",
+  visitors: "Visitors",
+  sessions: "Visits",
+  bounce_rate: "Bounce rate",
+  views_per_session: "Views per visit",
+  session_duration: "Visit duration",
+  engaged_time: "Time on page",
+  scroll_depth: "Scroll depth",
+  revenue: "Revenue",
+};
+
+/** A metric column's name as people read it (labels the user gave stay as they are). */
+export function metricLabel(column: string): string {
+  return LABELS[column] ?? column;
+}
+
 /** How a metric's values read (by the metric, or by a column named after one). */
 export function metricFormat(metric: ApiMetric | string): (n: number) => string {
   const name = typeof metric === "string" ? metric : metric.name;
