@@ -9,6 +9,9 @@ use([SankeyChart, TooltipComponent, SVGRenderer]);
 
 type Option = ComposeOption<SankeySeriesOption | TooltipComponentOption>;
 
+/** Paths drawn; the list beside a sankey holds every path the report returned. */
+const SANKEY_PATHS = 12;
+
 function cssVar(name: string, fallback: string): string {
   const v = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
   return v || fallback;
@@ -60,7 +63,9 @@ export default function Sankey({
     const el = ref.current;
     if (!el) return;
     const chart = init(el, undefined, { renderer: "svg" });
-    const { nodes, links } = sankeyData(direction, steps, paths);
+    // The most travelled paths only: a sankey of dozens of thin paths is unreadable.
+    const top = [...paths].sort((a, b) => b.sessions - a.sessions).slice(0, SANKEY_PATHS);
+    const { nodes, links } = sankeyData(direction, steps, top);
     const text = cssVar("--text", "#111827");
     const option: Option = {
       tooltip: { trigger: "item" },
@@ -73,7 +78,13 @@ export default function Sankey({
           emphasis: { focus: "adjacency" },
           lineStyle: { color: "gradient", opacity: 0.35 },
           itemStyle: { color: cssVar("--accent", "#4f46e5"), borderWidth: 0 },
-          label: { color: text, fontSize: 12 },
+          label: {
+            color: text,
+            fontSize: 12,
+            // Nodes are "<step> · <page>" so a page can recur; the step is the column already.
+            formatter: (p: { name: string }) => p.name.replace(/^\d+ · /, ""),
+          },
+          nodeGap: 10,
           left: 8,
           right: 140,
         },

@@ -103,7 +103,8 @@ export function buildOption(
           type: "pie",
           radius: options.donut ? ["45%", "70%"] : "70%",
           center: ["50%", "45%"],
-          label: { color: text },
+          // Slices are named in the legend and the tooltip; labels around a pie collide.
+          label: { show: false },
           data: rows.map((r) => ({ name: labelOf(d, keyOf(r, d)), value: num(r[first]) ?? 0 })),
         },
       ],

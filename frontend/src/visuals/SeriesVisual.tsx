@@ -1,6 +1,7 @@
 import type { QueryResult, QuerySpec } from "../api/types.ts";
 import type { Visual } from "../boards/model.ts";
 import { TimeSeries } from "../charts/TimeSeries.tsx";
+import { useHeight } from "../charts/useWidth.ts";
 import { valueLabel } from "../state/dimensions.ts";
 import { bucketKey, currentBucket, type Granularity } from "../state/periods.ts";
 import { metricColumns, num } from "./format.ts";
@@ -18,6 +19,7 @@ export function SeriesVisual({
   result: QueryResult;
   visual: Visual;
 }) {
+  const [box, height] = useHeight<HTMLDivElement>(220);
   const granularity = (spec.granularity ?? "day") as Granularity;
   const now = currentBucket(granularity, spec.tz);
   const metrics = metricColumns(result, spec.metrics);
@@ -63,20 +65,22 @@ export function SeriesVisual({
     labels.length > 0 && bucketKey(labels[labels.length - 1] ?? "", granularity) === now;
   const comparison = !dimension ? result.comparison?.rows : undefined;
   return (
-    <TimeSeries
-      labels={labels}
-      values={main.values}
-      series={others.map((l, i) => ({ ...l, color: colors[i + 1] }))}
-      color={colors[0]}
-      comparison={comparison?.map((r) => num(r[first.name]))}
-      comparisonLabels={comparison?.map((r) => String(r.time))}
-      granularity={granularity}
-      format={first.format}
-      partialLast={partialLast}
-      fill={visual.type === "area"}
-      seriesName={main.name}
-      label={`${lines.map((l) => l.name).join(", ")} by ${granularity}`}
-      height={220}
-    />
+    <div ref={box} className="series-visual">
+      <TimeSeries
+        labels={labels}
+        values={main.values}
+        series={others.map((l, i) => ({ ...l, color: colors[i + 1] }))}
+        color={colors[0]}
+        comparison={comparison?.map((r) => num(r[first.name]))}
+        comparisonLabels={comparison?.map((r) => String(r.time))}
+        granularity={granularity}
+        format={first.format}
+        partialLast={partialLast}
+        fill={visual.type === "area"}
+        seriesName={main.name}
+        label={`${lines.map((l) => l.name).join(", ")} by ${granularity}`}
+        height={Math.max(140, height - 4)}
+      />
+    </div>
   );
 }
