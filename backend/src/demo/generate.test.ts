@@ -7,9 +7,10 @@ import {
   eventRowSchema,
   formatTimestamp,
 } from "@sightline/edge";
+import { SESSION_TIMEOUT_MS } from "@sightline/tracker/rules";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_SITE_IDS, demoSite } from "./catalog.ts";
-import { type DemoOptions, generateEvents, newRunId, SESSION_IDLE_MS } from "./generate.ts";
+import { type DemoOptions, generateEvents, newRunId } from "./generate.ts";
 import { DemoLineEncoder, demoLine } from "./line.ts";
 
 const DAY = 86_400_000;
@@ -145,8 +146,8 @@ describe("generateEvents", () => {
         const prev = events[i - 1]!;
         const cur = events[i]!;
         const gap = msOf(cur.client_ts) - msOf(prev.client_ts);
-        if (cur.session_id === prev.session_id) expect(gap).toBeLessThanOrEqual(SESSION_IDLE_MS);
-        else expect(gap).toBeGreaterThan(SESSION_IDLE_MS);
+        if (cur.session_id === prev.session_id) expect(gap).toBeLessThanOrEqual(SESSION_TIMEOUT_MS);
+        else expect(gap).toBeGreaterThan(SESSION_TIMEOUT_MS);
       }
       // A session never comes back after another one started.
       const order = events.map((e) => e.session_id).filter((s, i, a) => s !== a[i - 1]);

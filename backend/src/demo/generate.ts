@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { type DeviceInfo, type EventRow, formatTimestamp } from "@sightline/edge";
+import { SESSION_TIMEOUT_MS } from "@sightline/tracker/rules";
 import {
   ACTIVITY,
   assertJsonSafe,
@@ -53,7 +54,6 @@ export interface DemoOptions {
 /** The tracker's SCRIPT_VERSION, as a real tracker would send it. */
 export const TRACKER_VERSION = "1";
 /** The tracker starts a new session after 30 minutes without activity. */
-export const SESSION_IDLE_MS = 30 * 60_000;
 
 const SECOND = 1000;
 const MINUTE = 60_000;
@@ -310,7 +310,7 @@ class Simulation {
     const rng = this.#rng;
     for (let i = 0; i < 100; i++) {
       const sameDay = rng.chance(0.25);
-      const gap = SESSION_IDLE_MS + MINUTE + rng.exp(sameDay ? 3 * HOUR : m.behaviour.gapMs);
+      const gap = SESSION_TIMEOUT_MS + MINUTE + rng.exp(sameDay ? 3 * HOUR : m.behaviour.gapMs);
       const t = Math.floor(last + gap);
       if (t > this.#end) return t;
       if (rng.next() * m.maxWeight < this.#activity(m, t, offsetMs)) return t;
