@@ -6,6 +6,7 @@ export {
   collect,
   type RejectCounts,
 } from "./collect.ts";
+export { COLUMNS, type ColumnName } from "./columns.ts";
 export { jsonDepth } from "./depth.ts";
 export { cleanGeo, type GeoInfo, type GeoLookup, NO_GEO } from "./geo.ts";
 export {
