@@ -14,6 +14,7 @@ import type { FastifyServerOptions } from "fastify";
 import { buildApp } from "./app.ts";
 import { hashPassword } from "./auth/password.ts";
 import { SetupToken } from "./auth/setup-token.ts";
+import { readinessProbe } from "./health.ts";
 import { FRONTEND_DIR, TRACKER_BUNDLE } from "./paths.ts";
 import { loadDatabaseZones } from "./query/zones.ts";
 import { loadOrCreateJwtSecret } from "./secrets.ts";
@@ -95,6 +96,12 @@ export async function startStack(settings: Settings, { log, fastify, now }: Stac
       },
       tracker,
       trackerPlugins,
+      readiness: readinessProbe({
+        ch,
+        spoolDir: settings.spool.dir,
+        spoolMaxBytes: settings.spool.maxBytes,
+        shipper,
+      }),
       frontendDir: FRONTEND_DIR,
       now,
     },
