@@ -146,7 +146,7 @@ describe("docs/deploy guides", () => {
       for (const block of runnable) expect(block.lang).toBe("sh");
       const { code, output } = await runGuide(name, runnable.map((b) => b.text).join("\n"));
       if (process.env.GUIDES_TRACE) console.log(output);
-    expect(code, output).toBe(0);
+      expect(code, output).toBe(0);
     },
     180_000,
   );
