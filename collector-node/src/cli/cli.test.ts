@@ -58,9 +58,9 @@ describe("sightline CLI", () => {
       expect(own.code, name).toBe(0);
       expect(own.stdout, name).toMatch(new RegExp(`^Usage: sightline ${name}\\b`));
       expect(own.stdout).toMatch(/Settings and data folder: the server's/);
-      const viaHelp = await cli(["help", name], {});
-      expect(viaHelp.stdout).toBe(own.stdout);
     }
+    const viaHelp = await cli(["help", "backup"], {});
+    expect(viaHelp.stdout).toBe(`${HELP.backup}\n`);
     expect((await cli(["--help"], {})).stdout).toMatch(/backup <dir>[\s\S]*restore <dir>/);
   }, 120_000);
 
