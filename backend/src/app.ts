@@ -8,6 +8,7 @@ import { authRoutes } from "./routes/auth.ts";
 import { registerDashboard } from "./routes/dashboard.ts";
 import { dashboardRoutes } from "./routes/dashboards.ts";
 import { exportRoutes } from "./routes/exports.ts";
+import { healthRoutes } from "./routes/health.ts";
 import { ingestRoutes } from "./routes/ingest.ts";
 import { openApiRoutes, registerOpenApi } from "./routes/openapi.ts";
 import { queryRoutes } from "./routes/query.ts";
@@ -71,6 +72,7 @@ export async function buildApp(ctx: AppContext, options: FastifyServerOptions = 
 
   await registerOpenApi(app);
   await app.register(authPlugin, { secret: ctx.jwtSecret, tokenTtl: ctx.settings.auth.tokenTtl });
+  await app.register(healthRoutes, { ctx });
   await app.register(ingestRoutes, { prefix: "/sl", ctx });
   await app.register(
     async (api) => {
