@@ -434,6 +434,66 @@ describe("Shipper letting the embedded engine read whole sealed files", () => {
     expect(await counts()).toEqual({ rows: 6, ids: 6 });
   });
 
+  it("repairs the rollups of whole files it resends after a crash, each for its own hours", async () => {
+    const hour = 3_600_000;
+    const at = (ms: number) => formatTimestamp(ms);
+    const earlier = Date.now() - 5 * hour;
+    const a =
+      ndjsonLines(Array.from({ length: 8 }, (_, i) => row(`ra-${i}`, { ts: at(earlier) }))) +
+      ndjsonLines([row("ra-bot", { is_bot: 1 })]);
+    const b = rows("rb", 6);
+    writeFileSync(join(spoolDir, "events-a.ndjson"), a);
+    writeFileSync(join(spoolDir, "events-b.ndjson"), b);
+    await shipper({ engineReadsFiles: true }).drain();
+    expect(await rollupEvents()).toBe(14);
+    // A crash between the events writes and their views' writes: the rollups lost both files.
+    for (const table of ["events_hourly", "visitor_slots"]) {
+      await ch.client.command({
+        query: `ALTER TABLE ${DATABASE}.${table} DELETE WHERE site_id = {site:String}`,
+        query_params: { site },
+        clickhouse_settings: { mutations_sync: "2" },
+      });
+    }
+    writeFileSync(join(spoolDir, "events-a.ndjson"), a);
+    writeFileSync(join(spoolDir, "events-b.ndjson"), b);
+    const checkpoint = new CheckpointFile(join(spoolDir, "shipper.checkpoint.json"));
+    checkpoint.write({
+      ...checkpoint.read(),
+      shipped: {},
+      inflight: [
+        { file: "events-a.ndjson", start: 0, end: Buffer.byteLength(a) },
+        { file: "events-b.ndjson", start: 0, end: Buffer.byteLength(b) },
+      ],
+    });
+    const logs: string[] = [];
+    await shipper({ engineReadsFiles: true, log: (m) => logs.push(m) }).drain();
+    expect(await counts()).toEqual({ rows: 14, ids: 14 });
+    expect(await rollupEvents()).toBe(14);
+    expect(await checkRollups(ch.client, DAY_RANGE())).toEqual([]);
+    expect(logs.filter((l) => l.includes("re-checked rollups"))).toHaveLength(2);
+  });
+
+  it("ships a sealed file larger than 2 × batchBytes line by line, never as one statement", async () => {
+    const text = rows("big", 40);
+    writeFileSync(join(spoolDir, "events-a.ndjson"), text);
+    let fileReads = 0;
+    const counting = new Proxy(shipperSession, {
+      get(target, prop, receiver) {
+        if (prop !== "command") return Reflect.get(target, prop, receiver);
+        return (params: Parameters<ClickHouseClient["command"]>[0]) => {
+          if (params.query.includes("file(")) fileReads++;
+          return target.command(params);
+        };
+      },
+    });
+    const batchBytes = Math.ceil(Buffer.byteLength(text) / 2) - 1;
+    const s = shipper({ engineReadsFiles: true, client: counting, batchBytes });
+    await s.drain();
+    expect(fileReads).toBe(0);
+    expect(s.stats.batches).toBe(3);
+    expect(await counts()).toEqual({ rows: 40, ids: 40 });
+  });
+
   it("falls back to line batches, dead-lettering bad lines, when the engine refuses the file", async () => {
     writeFileSync(join(spoolDir, "events-a.ndjson"), `${rows("x", 9)}{"event_id": broken\n`);
     const s = shipper({ engineReadsFiles: true });
