@@ -4,6 +4,7 @@ import type { Settings } from "@sightline/config";
 import {
   type GeoLookup,
   LIMITS,
+  ndjsonLines,
   type SaltStore,
   type SiteDirectory,
   utcDay,
@@ -335,7 +336,8 @@ const postInternal: Answer = async (c, req, res) => {
     c.metrics.batchRejected(parsed.code);
     return sendJson(res, 400, { status: 400, code: parsed.code, error: parsed.error });
   }
-  const out = parsed.rows.map((row) => `${JSON.stringify(row)}\n`).join("");
+  // Written by the one row serializer, like every other spool line.
+  const out = ndjsonLines(parsed.rows);
   try {
     await c.spool.append(out);
   } catch (error) {
