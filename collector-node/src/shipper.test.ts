@@ -158,6 +158,15 @@ function crashedWithInflight(inflight: Range[]): void {
   checkpoint.write({ ...checkpoint.read(), shipped: {}, inflight });
 }
 
+/** The spool files back as they were, all of them in flight: a crash before any acknowledgement. */
+function crashedWithFilesInflight(files: Record<string, string>): void {
+  const ranges = Object.entries(files).map(([file, text]) => {
+    writeFileSync(join(spoolDir, file), text);
+    return { file, start: 0, end: Buffer.byteLength(text) };
+  });
+  crashedWithInflight(ranges);
+}
+
 /** What a crash between the events write and its views' writes leaves: no rollup rows of the site. */
 async function loseRollups(): Promise<void> {
   for (const table of ["events_hourly", "visitor_slots"]) {
@@ -318,12 +327,7 @@ describe("Shipper letting the embedded engine read whole sealed files", () => {
     const checkpointPath = join(spoolDir, "shipper.checkpoint.json");
     expect(new CheckpointFile(checkpointPath).read().inflight).toBeNull();
     // A crash before either acknowledgement moved the checkpoint: both files come back.
-    writeFileSync(join(spoolDir, "events-a.ndjson"), a);
-    writeFileSync(join(spoolDir, "events-b.ndjson"), b);
-    crashedWithInflight([
-      { file: "events-a.ndjson", start: 0, end: Buffer.byteLength(a) },
-      { file: "events-b.ndjson", start: 0, end: Buffer.byteLength(b) },
-    ]);
+    crashedWithFilesInflight({ "events-a.ndjson": a, "events-b.ndjson": b });
     const again = shipper({ engineReadsFiles: true });
     await again.drain();
     expect(again.stats).toMatchObject({ shippedRows: 45, botRows: 2, batches: 2 });
@@ -434,12 +438,7 @@ describe("Shipper letting the embedded engine read whole sealed files", () => {
     expect(await rollupEvents()).toBe(14);
     // A crash between the events writes and their views' writes: the rollups lost both files.
     await loseRollups();
-    writeFileSync(join(spoolDir, "events-a.ndjson"), a);
-    writeFileSync(join(spoolDir, "events-b.ndjson"), b);
-    crashedWithInflight([
-      { file: "events-a.ndjson", start: 0, end: Buffer.byteLength(a) },
-      { file: "events-b.ndjson", start: 0, end: Buffer.byteLength(b) },
-    ]);
+    crashedWithFilesInflight({ "events-a.ndjson": a, "events-b.ndjson": b });
     const logs: string[] = [];
     await shipper({ engineReadsFiles: true, log: (m) => logs.push(m) }).drain();
     expect(await counts()).toEqual({ rows: 14, ids: 14 });
