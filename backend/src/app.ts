@@ -1,3 +1,4 @@
+import { STATUS_CODES } from "node:http";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyError, type FastifyServerOptions } from "fastify";
 import { authPlugin } from "./auth/plugin.ts";
@@ -51,10 +52,11 @@ export async function buildApp(ctx: AppContext, options: FastifyServerOptions = 
       });
     }
     if (status < 500) {
+      // Fastify's own 4xx (a body too large, an unsupported media type) keep their own status text.
       return reply.code(status).send({
         statusCode: status,
         code: error.code ?? "BAD_REQUEST",
-        error: "Bad Request",
+        error: STATUS_CODES[status] ?? "Client Error",
         message: error.message,
       });
     }
