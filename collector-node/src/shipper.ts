@@ -17,7 +17,7 @@ import {
 import { Progress } from "./shipper/progress.ts";
 import { repairRollups } from "./shipper/repair.ts";
 import { Retirement } from "./shipper/retire.ts";
-import { isBotLine } from "./shipper/routing.ts";
+import { isBotLineBytes } from "./shipper/routing.ts";
 import { SpoolFolder } from "./shipper/spool-folder.ts";
 import type { ShippedFilePolicy } from "./spool-files.ts";
 
@@ -270,7 +270,7 @@ export class Shipper {
       const lines = splitLines(range, await this.#spool.read(range));
       await repairRollups(
         this.#o.client,
-        lines.filter((l) => !isBotLine(l.data)),
+        lines.filter((l) => !isBotLineBytes(l.data)),
         this.#o.log,
       );
     }

@@ -7,15 +7,13 @@ import { FileInserter, sqlString, wholeFileInsert } from "./file-insert.ts";
 import { LineInserter } from "./line-insert.ts";
 import { tokenFor } from "./lines.ts";
 import { SpoolFolder } from "./spool-folder.ts";
-import { type Call, clickhouseError, fakeClient } from "./testing.ts";
+import { bot, type Call, clickhouseError, fakeClient, human } from "./testing.ts";
 
 let spool: SpoolFolder;
 beforeEach(() => {
   spool = new SpoolFolder(mkdtempSync(join(tmpdir(), "sl-files-")));
 });
 
-const human = (id: string) => `{"event_id":"${id}","is_bot":0}\n`;
-const bot = (id: string) => `{"event_id":"${id}","is_bot":1}\n`;
 const FILE = "events-1.ndjson";
 const COLUMNS = [
   { name: "event_id", type: "String" },

@@ -4,7 +4,7 @@ import type { Range } from "../checkpoint.ts";
 import { isDataError } from "../insert-errors.ts";
 import { scanLines } from "../spool-files.ts";
 import type { LineInserter } from "./line-insert.ts";
-import { BOT_MARKER } from "./routing.ts";
+import { BOT_LINE_BYTES } from "./routing.ts";
 import type { SpoolFolder } from "./spool-folder.ts";
 
 /**
@@ -66,7 +66,7 @@ export class FileInserter {
   async insert(range: Range, client: ClickHouseClient): Promise<FileShipped | null> {
     const path = this.#o.spool.path(range.file);
     // Only bot lines are copied out: the engine reads the file itself, so Node never holds it.
-    const scan = await scanLines(path, range.start, range.end, BOT_MARKER);
+    const scan = await scanLines(path, range.start, range.end, BOT_LINE_BYTES);
     // A torn last line: the engine would refuse the file.
     if (!scan.complete) return null;
     const structure = await this.#columns();

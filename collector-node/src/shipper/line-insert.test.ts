@@ -6,15 +6,13 @@ import { DeadLetters } from "./dead-letter.ts";
 import { LineInserter } from "./line-insert.ts";
 import { tokenFor } from "./lines.ts";
 import { SpoolFolder } from "./spool-folder.ts";
-import { type Call, clickhouseError, fakeClient } from "./testing.ts";
+import { bot, type Call, clickhouseError, fakeClient, human } from "./testing.ts";
 
 let spool: SpoolFolder;
 beforeEach(() => {
   spool = new SpoolFolder(mkdtempSync(join(tmpdir(), "sl-lines-")));
 });
 
-const human = (id: string) => `{"event_id":"${id}","is_bot":0}\n`;
-const bot = (id: string) => `{"event_id":"${id}","is_bot":1}\n`;
 const FILE = "events-1.ndjson";
 
 function inserter(refuse?: (call: Call) => Error | null, deadLetter = true) {
@@ -61,6 +59,21 @@ describe("LineInserter", () => {
       },
     ]);
     expect(sent()).toBe(1);
+  });
+
+  it("routes by the row writer's bot marker, never by text a person's row happens to hold", async () => {
+    const lookalike = human("h-look", {
+      pathname: '/"is_bot":1,"props":{}',
+      props: { is_bot: "1" },
+    });
+    const text = lookalike + bot("b-real", { props: { is_bot: "0" } });
+    const { lines } = inserter();
+    const shipped = await lines.ship(
+      [{ file: FILE, start: 0, end: text.length }],
+      [Buffer.from(text)],
+    );
+    expect(shipped.humans.map((l) => l.data.toString())).toEqual([lookalike]);
+    expect(shipped.bots.map((l) => JSON.parse(l.data.toString()).event_id)).toEqual(["b-real"]);
   });
 
   it("bisects a batch refused as bad data until only the bad lines go to dead_letter", async () => {

@@ -5,7 +5,7 @@ import type { Range } from "../checkpoint.ts";
 import { isDataError } from "../insert-errors.ts";
 import type { DeadLetters } from "./dead-letter.ts";
 import { bodyOf, NEWLINE, rangesOf, type SpoolLine, splitLines } from "./lines.ts";
-import { isBotLine, type Table } from "./routing.ts";
+import { isBotLineBytes, type Table } from "./routing.ts";
 
 export interface LineInsertOptions {
   /** The session inserts go through unless a caller names another. */
@@ -56,7 +56,7 @@ export class LineInserter {
         continue;
       }
       for (const line of splitLines(range, chunk ?? Buffer.alloc(0))) {
-        (isBotLine(line.data) ? bots : humans).push(line);
+        (isBotLineBytes(line.data) ? bots : humans).push(line);
       }
     }
     this.#o.onSend?.();

@@ -1,4 +1,16 @@
 import type { ClickHouseClient } from "@clickhouse/client";
+import { type EventRow, ndjsonLines } from "@sightline/edge";
+import { eventRow } from "@sightline/edge/testing";
+
+/** A spool line as the row writer writes it: a person's event. */
+export function human(id: string, overrides: Partial<EventRow> = {}): string {
+  return ndjsonLines([eventRow({ event_id: id, ...overrides, is_bot: 0 })]);
+}
+
+/** A spool line as the row writer writes it: a bot's event. */
+export function bot(id: string, overrides: Partial<EventRow> = {}): string {
+  return ndjsonLines([eventRow({ event_id: id, ...overrides, is_bot: 1 })]);
+}
 
 /** What a fake session was asked to do: one entry per statement. */
 export interface Call {
