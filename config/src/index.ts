@@ -13,4 +13,5 @@ export {
   type Settings,
   SettingsError,
   settingsSchema,
+  wholeFileMaxBytes,
 } from "./settings.ts";

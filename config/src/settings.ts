@@ -5,8 +5,21 @@ import { z } from "zod";
 
 const byteSize = z.number().int().positive();
 
+/** How many batches' worth of bytes a spool file may hold and still be read whole by the engine. */
+const WHOLE_FILE_BATCHES = 2;
+
+/**
+ * The largest spool file the shipper lets embedded ClickHouse read whole (`INSERT … SELECT FROM
+ * file()`, the fast path): twice `shipper.batchBytes`. A whole file that has to fall back to line
+ * batches (a torn last line, bad data) is read into memory at once, so this bounds that memory as
+ * batchBytes bounds a batch's. Larger files are shipped line by line.
+ */
+export function wholeFileMaxBytes(batchBytes: number): number {
+  return WHOLE_FILE_BATCHES * batchBytes;
+}
+
 /** Every setting, its type and default. config/sightline.example.yaml documents each one. */
-export const settingsSchema = z.strictObject({
+const settingsObject = z.strictObject({
   dataDir: z.string().min(1).default("./data"),
   server: z
     .strictObject({
@@ -111,6 +124,19 @@ export const settingsSchema = z.strictObject({
       siteBurst: z.number().int().positive().default(100_000),
     })
     .prefault({}),
+});
+
+/** The settings with the rules that tie two of them together. */
+export const settingsSchema = settingsObject.superRefine((s, ctx) => {
+  // Larger spool files would quietly miss the embedded engine's fast path: say so at start-up.
+  const most = wholeFileMaxBytes(s.shipper.batchBytes);
+  if (s.clickhouse.url === "" && s.spool.maxFileBytes > most) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["spool", "maxFileBytes"],
+      message: `must be at most ${WHOLE_FILE_BATCHES} × shipper.batchBytes (${most} bytes) with embedded ClickHouse, which reads a sealed spool file whole only up to that size; raise shipper.batchBytes or lower spool.maxFileBytes`,
+    });
+  }
 });
 
 export type Settings = z.infer<typeof settingsSchema>;

@@ -1,5 +1,6 @@
 import { request as httpRequest } from "node:http";
 import { gunzipSync } from "node:zlib";
+import { type EventRow, ndjsonLines } from "@sightline/edge";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PIXEL_GIF } from "../pixel.ts";
 import { FIREFOX, pageview, testCollector } from "./testing.ts";
@@ -224,6 +225,14 @@ describe("standalone collector", () => {
     const ids = c.spoolRows().map((r) => r.event_id);
     expect(ids).toContain("edge-0000001");
     expect(ids).toContain("edge-0000002");
+    // The spool holds them as the row serializer writes them, whatever key order edge sent.
+    const rows = ["edge-0000001", "edge-0000002"].map((id) => ({ ...good, event_id: id }));
+    expect(c.spoolText()).toContain(ndjsonLines(rows as unknown as EventRow[]));
+    const reordered = JSON.stringify(Object.fromEntries(Object.entries(rows[0] ?? {}).reverse()));
+    expect((await post("/internal/ndjson", `${reordered}\n`, auth)).status).toBe(204);
+    expect(c.spoolText().endsWith(ndjsonLines(rows.slice(0, 1) as unknown as EventRow[]))).toBe(
+      true,
+    );
   });
 
   it("reports health and Prometheus metrics", async () => {
