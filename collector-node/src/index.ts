@@ -1,5 +1,5 @@
 export { CheckpointFile, type CheckpointState, type Range } from "./checkpoint.ts";
-export { createClientIpResolver } from "./client-ip.ts";
+export { createClientIpResolver, createProxyTrust } from "./client-ip.ts";
 export { shipperFromSettings, spoolWriterFromSettings } from "./from-settings.ts";
 export { bundledGeoDatabase, openGeoLookup } from "./geo.ts";
 export {

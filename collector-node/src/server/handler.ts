@@ -133,7 +133,8 @@ function tokenDigest(token: string): Buffer {
 
 /**
  * The collector's HTTP surface, shared by the standalone server and the all-in-one backend:
- * `POST /e`, `GET /p.gif`, `GET /s.js`, `GET /healthz`, `GET /metrics`, `POST /internal/ndjson`.
+ * `POST /e`, `GET /p.gif`, `GET /s.js`, `GET /healthz`, `GET /metrics` (with
+ * `collector.metricsToken`), `POST /internal/ndjson` (with `collector.internalToken`).
  */
 export function createCollectorHandler(options: CollectorHandlerOptions): CollectorHandler {
   const { collector, log } = options;
@@ -145,6 +146,7 @@ export function createCollectorHandler(options: CollectorHandlerOptions): Collec
   const siteBuckets = new TokenBuckets(collector.siteRatePerSecond / share, collector.siteBurst);
   const extraQueryKeys = new Set(collector.extraQueryKeys.map((k) => k.toLowerCase()));
   const internalToken = collector.internalToken ? tokenDigest(collector.internalToken) : null;
+  const metricsToken = collector.metricsToken ? tokenDigest(collector.metricsToken) : null;
   let lastWriteFailedAt = 0;
   let lastWriteOkAt = 0;
 
@@ -288,14 +290,19 @@ export function createCollectorHandler(options: CollectorHandlerOptions): Collec
     return status;
   }
 
-  async function postInternal(req: IncomingMessage, res: ServerResponse): Promise<number> {
-    if (!internalToken) {
+  /**
+   * Answers 404 while `token` is not configured (the endpoint does not exist) and 401 unless the
+   * request carries it as a bearer token; null when it may go on. Digests are compared, so the
+   * comparison takes the same time whatever was sent.
+   */
+  function bearer(req: IncomingMessage, res: ServerResponse, token: Buffer | null): number | null {
+    if (!token) {
       sendJson(res, 404, { status: 404, code: "NOT_FOUND", error: "not found" });
       return 404;
     }
     const auth = header(req, "authorization") ?? "";
     const given = auth.startsWith("Bearer ") ? tokenDigest(auth.slice(7).trim()) : null;
-    if (!given || !timingSafeEqual(given, internalToken)) {
+    if (!given || !timingSafeEqual(given, token)) {
       sendJson(
         res,
         401,
@@ -304,6 +311,12 @@ export function createCollectorHandler(options: CollectorHandlerOptions): Collec
       );
       return 401;
     }
+    return null;
+  }
+
+  async function postInternal(req: IncomingMessage, res: ServerResponse): Promise<number> {
+    const refused = bearer(req, res, internalToken);
+    if (refused !== null) return refused;
     const body = await readBody(req, INTERNAL_BODY_BYTES);
     if (!body.ok) return bodyError(res, body.status, INTERNAL_BODY_BYTES, {});
     metrics.local.bytesReceived += body.bytes;
@@ -408,8 +421,14 @@ export function createCollectorHandler(options: CollectorHandlerOptions): Collec
       }
       if (pathname === "/healthz") return healthz(res);
       if (pathname === "/metrics") {
+        // Behind the first-party proxy /sl/metrics is on the public internet: a token, or nothing.
+        const refused = bearer(req, res, metricsToken);
+        if (refused !== null) return refused;
         const text = metrics.render(options.spoolDir);
-        res.writeHead(200, { "content-type": "text/plain; version=0.0.4; charset=utf-8" });
+        res.writeHead(200, {
+          "content-type": "text/plain; version=0.0.4; charset=utf-8",
+          "cache-control": "no-store",
+        });
         res.end(text);
         return 200;
       }
