@@ -4,8 +4,7 @@ import { join } from "node:path";
 import { LmdbSiteDirectory } from "@sightline/collector-node";
 import { open } from "lmdb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hashPassword } from "../auth/password.ts";
-import { adminEnv, login, testStack } from "../testing/stack.ts";
+import { addUser, adminEnv, login, setRole, testStack } from "../testing/stack.ts";
 
 let stack: Awaited<ReturnType<typeof testStack>>;
 /** The collector's (and the status route's) clock: the real one unless a test sets it. */
@@ -18,17 +17,20 @@ const VIEWER = { email: "viewer@example.test", password: "another long passphras
 beforeAll(async () => {
   stack = await testStack(adminEnv(), { now: () => clock ?? Date.now() });
   admin = { authorization: `Bearer ${await login(stack)}` };
-  stack.store.createUser({
-    email: VIEWER.email,
-    role: "viewer",
-    passwordHash: await hashPassword(VIEWER.password),
-  });
+  await addUser(stack, VIEWER);
   viewer = { authorization: `Bearer ${await login(stack, VIEWER)}` };
 });
 afterAll(() => stack.close());
 
 const call = (method: "GET" | "POST" | "PATCH", url: string, headers: object, payload?: object) =>
   stack.app.inject({ method, url: `/api/v1${url}`, headers: { ...headers }, payload });
+
+/** What a site has unless told otherwise (besides its time zone). */
+const DEFAULTS = {
+  retention: { rawMonths: 13, rollupMonths: 60 },
+  identity: "cookieless",
+  features: ["engagement", "scroll", "outbound", "download", "form", "404"],
+};
 
 describe("site time zone", () => {
   it("defaults to UTC and takes an IANA zone on creation", async () => {
@@ -42,6 +44,7 @@ describe("site time zone", () => {
       name: "plain.test",
       domains: ["plain.test"],
       timezone: "UTC",
+      ...DEFAULTS,
     });
     const berlin = await call("POST", "/sites", admin, {
       id: "berlin.test",
@@ -50,8 +53,10 @@ describe("site time zone", () => {
     });
     expect(berlin.statusCode).toBe(201);
     expect(berlin.json().timezone).toBe("Europe/Berlin");
+    // A viewer lists the sites they have a role on, and only those.
+    setRole(stack, VIEWER.email, "berlin.test", "viewer");
     const list = await call("GET", "/sites", viewer);
-    expect(list.json().sites).toContainEqual(berlin.json());
+    expect(list.json().sites).toEqual([berlin.json()]);
   });
 
   it("refuses zones nobody knows, offsets and names the database dropped, naming the field", async () => {
@@ -79,6 +84,7 @@ describe("site time zone", () => {
       createdAt: "2026-01-01T00:00:00.000Z",
     });
     await root.close();
+    setRole(stack, VIEWER.email, "old.test", "viewer");
     const res = await call("GET", "/sites/old.test", viewer);
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({
@@ -86,23 +92,27 @@ describe("site time zone", () => {
       name: "Old",
       domains: ["old.test"],
       timezone: "UTC",
+      ...DEFAULTS,
     });
   });
 });
 
 describe("GET /sites/:id", () => {
-  it("answers a signed-in user, 404 for an unknown site and 401 without a token", async () => {
+  it("answers a member, 404 for an unknown site and 401 without a token", async () => {
     expect((await call("GET", "/sites/berlin.test", viewer)).json()).toMatchObject({
       id: "berlin.test",
       timezone: "Europe/Berlin",
     });
-    const missing = await call("GET", "/sites/missing.test", viewer);
+    const missing = await call("GET", "/sites/missing.test", admin);
     expect(missing.statusCode).toBe(404);
     expect(missing.json()).toMatchObject({
       code: "SITE_NOT_FOUND",
       message: 'No site "missing.test"',
     });
     expect((await call("GET", "/sites/berlin.test", {})).statusCode).toBe(401);
+    // Whether it exists or not, a site one has no role on is refused alike.
+    expect((await call("GET", "/sites/missing.test", viewer)).statusCode).toBe(403);
+    expect((await call("GET", "/sites/plain.test", viewer)).statusCode).toBe(403);
   });
 });
 
@@ -115,6 +125,7 @@ describe("PATCH /sites/:id", () => {
       name: "Berlin shop",
       domains: ["berlin.test"],
       timezone: "Europe/Berlin",
+      ...DEFAULTS,
     });
     const moved = await call("PATCH", "/sites/berlin.test", admin, {
       domains: ["berlin.test", "www.berlin.test"],
@@ -125,6 +136,7 @@ describe("PATCH /sites/:id", () => {
       name: "Berlin shop",
       domains: ["berlin.test", "www.berlin.test"],
       timezone: "Asia/Kolkata",
+      ...DEFAULTS,
     });
     expect((await call("GET", "/sites/berlin.test", viewer)).json()).toEqual(moved.json());
     // A site stored without a zone gets one.
@@ -208,6 +220,7 @@ describe("GET /sites/:id/status", () => {
       domains: ["status.test"],
     });
     expect(created.statusCode).toBe(201);
+    setRole(stack, VIEWER.email, "status.test", "viewer");
     expect(await status()).toEqual({
       firstEventAt: null,
       lastEventAt: null,
@@ -256,7 +269,7 @@ describe("GET /sites/:id/status", () => {
   });
 
   it("answers 404 for an unknown site and 401 without a token", async () => {
-    const missing = await call("GET", "/sites/missing.test/status", viewer);
+    const missing = await call("GET", "/sites/missing.test/status", admin);
     expect(missing.statusCode).toBe(404);
     expect(missing.json().code).toBe("SITE_NOT_FOUND");
     expect((await call("GET", "/sites/status.test/status", {})).statusCode).toBe(401);
