@@ -28,9 +28,9 @@ const REFRESH_PATH = "/api/v1/auth/refresh";
 let refreshing: Promise<boolean> | null = null;
 
 /** Runs `work` while holding a lock shared by every tab of the app, where browsers have one. */
-function acrossTabs<T>(work: () => Promise<T>): Promise<T> {
+async function acrossTabs<T>(work: () => Promise<T>): Promise<T> {
   const locks = typeof navigator === "undefined" ? undefined : navigator.locks;
-  return locks?.request ? locks.request("sightline.refresh", work) : work();
+  return locks?.request ? await locks.request("sightline.refresh", work) : work();
 }
 
 /**
