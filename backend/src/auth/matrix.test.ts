@@ -293,7 +293,10 @@ const SAMPLES: Record<string, Sample> = {
       for (const [caller, account] of accounts) {
         const role = roleOf(caller);
         if (role) {
-          stack.store.users.update(account.id, (u) => ({ ...u, roles: { ...u.roles, [id]: role } }));
+          stack.store.users.update(account.id, (u) => ({
+            ...u,
+            roles: { ...u.roles, [id]: role },
+          }));
         }
       }
       return { url: `/api/v1/sites/${id}`, payload: { confirm: id } };
@@ -460,10 +463,7 @@ const SAMPLES: Record<string, Sample> = {
 
 /** The role a caller has on SITE. */
 function roleOf(caller: Caller): SiteRole | null {
-  return caller === "viewer" ||
-    caller === "editor" ||
-    caller === "admin" ||
-    caller === "owner"
+  return caller === "viewer" || caller === "editor" || caller === "admin" || caller === "owner"
     ? caller
     : null;
 }
@@ -538,11 +538,16 @@ describe("the role × route matrix", () => {
         const want = expected(sample, caller);
         cells.push(`${key} ${caller} ${res.statusCode}`);
         if (res.statusCode !== want) {
-          wrong.push(`${key} as ${caller}: ${res.statusCode}, not ${want} (${res.body.slice(0, 160)})`);
+          wrong.push(
+            `${key} as ${caller}: ${res.statusCode}, not ${want} (${res.body.slice(0, 160)})`,
+          );
         }
         // A denial says why, in the API's error shape.
         if (res.statusCode === 401 || res.statusCode === 403) {
-          expect(res.json(), key).toMatchObject({ statusCode: res.statusCode, code: expect.any(String) });
+          expect(res.json(), key).toMatchObject({
+            statusCode: res.statusCode,
+            code: expect.any(String),
+          });
         }
       }
     }
