@@ -106,6 +106,31 @@ describe("sign-in through the stack", () => {
     expect(elsewhere.statusCode).toBe(200);
   });
 
+  it("caps each public auth route per address (30 a minute), in the API's error shape", async () => {
+    const lookup = () =>
+      stack.app.inject({
+        method: "POST",
+        url: "/api/v1/auth/invitations/lookup",
+        payload: { token: "no-such-invitation" },
+        remoteAddress: "192.0.2.77",
+      });
+    const statuses: number[] = [];
+    for (let i = 0; i < 30; i++) statuses.push((await lookup()).statusCode);
+    expect(statuses).toEqual(Array(30).fill(404));
+    const limited = await lookup();
+    expect(limited.statusCode).toBe(429);
+    expect(limited.json()).toMatchObject({ statusCode: 429, code: "RATE_LIMITED" });
+    expect(Number(limited.headers["retry-after"])).toBeGreaterThan(0);
+    // Another address is not held up.
+    const other = await stack.app.inject({
+      method: "POST",
+      url: "/api/v1/auth/invitations/lookup",
+      payload: { token: "no-such-invitation" },
+      remoteAddress: "192.0.2.78",
+    });
+    expect(other.statusCode).toBe(404);
+  });
+
   it("never lets hashing starve ingest: excess sign-ins get 503 at once, events still land", async () => {
     await stack.app.inject({
       method: "POST",
