@@ -361,6 +361,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
       // The link is checked before the password, so only its holder gets to the (costly) rest.
       const link = ctx.store.links.find(token);
       if (link?.kind !== "invitation") throw errors.linkInvalid("invitation");
+      if (ctx.store.links.expired(link)) throw errors.linkExpired("invitation", link.expiresAt);
       checkNewPassword(password, link.email, "body/password");
       const passwordHash = await passwords().hash(password);
       const result = ctx.store.links.redeem(token, "invitation", (found) => {
@@ -415,6 +416,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
       const link = ctx.store.links.find(token);
       const target = link?.kind === "reset" ? ctx.store.users.get(link.userId ?? "") : undefined;
       if (!link || !target) throw errors.linkInvalid("reset");
+      if (ctx.store.links.expired(link)) throw errors.linkExpired("reset", link.expiresAt);
       if (target.disabled) throw errors.accountDisabled();
       checkNewPassword(password, target.email, "body/password");
       const passwordHash = await passwords().hash(password);

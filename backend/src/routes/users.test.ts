@@ -324,6 +324,20 @@ describe("password resets", () => {
     await as({ email: USER.email, password });
   });
 
+  it("expires after a day", async () => {
+    const user = stack.store.users.byEmail(USER.email);
+    const issued = await call("POST", `/users/${user?.id}/password-reset`, admin);
+    offset += 24 * 3_600_000 + 60_000;
+    const late = await call(
+      "POST",
+      "/auth/password-reset",
+      {},
+      { token: tokenOf(issued.json().url), password: "autumn leaves in the gutter" },
+    );
+    expect(late.statusCode).toBe(410);
+    expect(late.json().code).toBe("LINK_EXPIRED");
+  });
+
   it("refuses a disabled account's link", async () => {
     const user = stack.store.users.byEmail(USER.email);
     const issued = await call("POST", `/users/${user?.id}/password-reset`, admin);
