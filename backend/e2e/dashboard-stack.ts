@@ -91,6 +91,9 @@ export async function startDemoStack(
     SIGHTLINE_DATA_DIR: dataDir,
     SIGHTLINE_ADMIN_EMAIL: ADMIN.email,
     SIGHTLINE_ADMIN_PASSWORD: ADMIN.password,
+    // One access token serves the whole run, put straight into browser contexts that hold no
+    // refresh cookie: it must outlast the run rather than the default 15 minutes.
+    SIGHTLINE_AUTH_TOKEN_TTL: "6h",
   });
   try {
     await runDemo(dataDir, ["--events", `${events}`, "--days", `${days}`, "--seed", `${seed}`]);

@@ -6,7 +6,7 @@ export {
 } from "./cli/admin.ts";
 export type { CommandHost } from "./cli/commands.ts";
 export { runInServer } from "./cli/run.ts";
-export { createClientIpResolver } from "./client-ip.ts";
+export { createClientIpResolver, createProxyTrust } from "./client-ip.ts";
 export { shipperFromSettings, spoolWriterFromSettings } from "./from-settings.ts";
 export { bundledGeoDatabase, openGeoLookup } from "./geo.ts";
 export {

@@ -4,6 +4,7 @@ import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 
 const byteSize = z.number().int().positive();
+const duration = z.string().regex(/^[1-9]\d*[smhd]$/, "must be a duration such as 15m, 12h or 7d");
 
 /** How many batches' worth of bytes a spool file may hold and still be read whole by the engine. */
 const WHOLE_FILE_BATCHES = 2;
@@ -49,10 +50,12 @@ const settingsObject = z.strictObject({
       jwtSecret: z
         .union([z.literal(""), z.string().min(32, "must be at least 32 characters")])
         .default(""),
-      tokenTtl: z
-        .string()
-        .regex(/^\d+[smhd]$/, "must be a duration such as 30m, 12h or 7d")
-        .default("12h"),
+      /** Access tokens (JWT, always with `exp`); a session renews them with its refresh token. */
+      tokenTtl: duration.default("15m"),
+      /** A session (its refresh token) unused this long ends; every refresh moves it on. */
+      sessionTtl: duration.default("30d"),
+      /** Invitation links expire after this long (password reset links after a day). */
+      invitationTtl: duration.default("7d"),
     })
     .prefault({}),
   admin: z
@@ -102,6 +105,10 @@ const settingsObject = z.strictObject({
       workers: z.number().int().min(0).max(256).default(0),
       /** Bearer token of `POST /internal/ndjson` (edge delivery). Empty: the endpoint answers 404. */
       internalToken: z
+        .union([z.literal(""), z.string().min(32, "must be at least 32 characters")])
+        .default(""),
+      /** Bearer token of `GET /metrics` (/sl/metrics in all-in-one). Empty: the endpoint answers 404. */
+      metricsToken: z
         .union([z.literal(""), z.string().min(32, "must be at least 32 characters")])
         .default(""),
       /** Query keys kept besides the built-in allowlist (utm_*, click ids, ref). */

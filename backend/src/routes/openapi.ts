@@ -37,6 +37,7 @@ export async function openApiRoutes(api: FastifyInstance): Promise<void> {
   api.get(
     "/openapi.json",
     {
+      config: { access: { action: "public" } },
       schema: {
         summary: "This API's OpenAPI document",
         tags: ["meta"],
@@ -52,6 +53,9 @@ export async function openApiRoutes(api: FastifyInstance): Promise<void> {
     // resolve against /api/v1/ and the page would stay blank.
     indexPrefix: "/api/v1",
     uiConfig: { url: "/api/v1/openapi.json", deepLinking: true },
+    // Swagger UI's own policy (its scripts by hash), but never framed, like the dashboard.
     staticCSP: true,
+    transformStaticCSP: (header) =>
+      header.replace("frame-ancestors 'self'", "frame-ancestors 'none'"),
   });
 }

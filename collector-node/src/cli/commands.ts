@@ -18,6 +18,7 @@ import {
   migrate,
   openClickHouse,
   type Settings,
+  setSiteRetention,
 } from "@sightline/config";
 import { CheckpointFile } from "../checkpoint.ts";
 import { shipperFromSettings } from "../from-settings.ts";
@@ -373,17 +374,7 @@ const retention: Command = async (ctx) => {
   if (raw < 1 || rollup < raw)
     throw new CliError("retention set: need 1 <= --raw-months <= --rollup-months");
   return withClickHouse(ctx, async (ch) => {
-    await ch.client.insert({
-      table: `${DATABASE}.site_retention`,
-      values: [{ site_id: site, raw_months: raw, rollup_months: rollup }],
-      format: "JSONEachRow",
-    });
-    await ch.client.command({ query: `SYSTEM RELOAD DICTIONARY ${DATABASE}.site_retention_dict` });
-    // Parts remember the TTL computed when they were written; re-materialize to apply the change.
-    for (const table of ["events", "bot_events", "events_hourly", "visitor_slots"]) {
-      await ch.client.command({ query: `ALTER TABLE ${DATABASE}.${table} MATERIALIZE TTL` });
-      out(`  TTL re-applied to ${DATABASE}.${table}`);
-    }
+    await setSiteRetention(ch.client, site, { rawMonths: raw, rollupMonths: rollup }, out);
     out(`${site}: raw events kept ${raw} months, rollups ${rollup} months`);
     return 0;
   });

@@ -61,6 +61,8 @@ interface Collector {
   readonly ingestDeps: IngestDeps;
   /** SHA-256 of `collector.internalToken`; null while edge delivery is off. */
   readonly internalToken: Buffer | null;
+  /** SHA-256 of `collector.metricsToken`; null while /metrics is off. */
+  readonly metricsToken: Buffer | null;
 }
 
 /** Answers one request to a route; returns the status sent. */
@@ -149,6 +151,7 @@ function collectorOf(options: CollectorHandlerOptions): Collector {
       },
     },
     internalToken: collector.internalToken ? tokenDigest(collector.internalToken) : null,
+    metricsToken: collector.metricsToken ? tokenDigest(collector.metricsToken) : null,
   };
 }
 
@@ -307,20 +310,16 @@ const healthz: Answer = (c, _, res) => {
   return status;
 };
 
-/** `GET /metrics`: Prometheus text. */
-const metricsText: Answer = (c, _, res) => {
-  const text = c.metrics.render(c.o.spoolDir);
-  res.writeHead(200, { "content-type": "text/plain; version=0.0.4; charset=utf-8" });
-  res.end(text);
-  return 200;
-};
-
-/** `POST /internal/ndjson`: event rows from edge Workers, all or nothing (404 without a token). */
-const postInternal: Answer = async (c, req, res) => {
-  if (!c.internalToken) return notFound(res);
+/**
+ * Answers 404 while `token` is not configured (the endpoint does not exist) and 401 unless the
+ * request carries it as a bearer token; null when it may go on. Digests are compared, so the
+ * comparison takes the same time whatever was sent.
+ */
+function bearer(req: IncomingMessage, res: ServerResponse, token: Buffer | null): number | null {
+  if (!token) return notFound(res);
   const auth = header(req, "authorization") ?? "";
   const given = auth.startsWith("Bearer ") ? tokenDigest(auth.slice(7).trim()) : null;
-  if (!given || !timingSafeEqual(given, c.internalToken)) {
+  if (!given || !timingSafeEqual(given, token)) {
     return sendJson(
       res,
       401,
@@ -328,6 +327,27 @@ const postInternal: Answer = async (c, req, res) => {
       { "www-authenticate": "Bearer" },
     );
   }
+  return null;
+}
+
+/** `GET /metrics`: Prometheus text, with `collector.metricsToken` (404 without one). */
+const metricsText: Answer = (c, req, res) => {
+  // Behind the first-party proxy /sl/metrics is on the public internet: a token, or nothing.
+  const refused = bearer(req, res, c.metricsToken);
+  if (refused !== null) return refused;
+  const text = c.metrics.render(c.o.spoolDir);
+  res.writeHead(200, {
+    "content-type": "text/plain; version=0.0.4; charset=utf-8",
+    "cache-control": "no-store",
+  });
+  res.end(text);
+  return 200;
+};
+
+/** `POST /internal/ndjson`: event rows from edge Workers, all or nothing (404 without a token). */
+const postInternal: Answer = async (c, req, res) => {
+  const refused = bearer(req, res, c.internalToken);
+  if (refused !== null) return refused;
   const body = await readBody(req, INTERNAL_BODY_BYTES);
   if (!body.ok) return bodyError(res, body.status, INTERNAL_BODY_BYTES, {});
   c.metrics.local.bytesReceived += body.bytes;

@@ -42,7 +42,15 @@ export default function BoardPage({ id }: { id: string }) {
     );
   const site =
     sites.data?.sites.find((s) => board.data.sites.includes(s.id)) ??
-    ({ id: board.data.sites[0] ?? "", name: "", domains: [], timezone: "UTC" } as Site);
+    ({
+      id: board.data.sites[0] ?? "",
+      name: "",
+      domains: [],
+      timezone: "UTC",
+      retention: { rawMonths: 13, rollupMonths: 60 },
+      identity: "cookieless",
+      features: [],
+    } satisfies Site);
   return (
     <ScopeProvider site={site} firstDay={null} sites={board.data.sites}>
       <BoardView board={board.data} />
