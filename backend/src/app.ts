@@ -15,6 +15,7 @@ import { queryRoutes } from "./routes/query.ts";
 import { reportRoutes } from "./routes/reports.ts";
 import { siteRoutes } from "./routes/sites.ts";
 import { statsRoutes } from "./routes/stats.ts";
+import { tokenRoutes } from "./routes/tokens.ts";
 import { userRoutes } from "./routes/users.ts";
 import { requestSerializer, securityPlugin } from "./security.ts";
 
@@ -93,6 +94,7 @@ export async function buildApp(ctx: AppContext, options: FastifyServerOptions = 
     async (api) => {
       await api.register(authRoutes, { ctx });
       await api.register(userRoutes, { ctx });
+      await api.register(tokenRoutes, { ctx });
       await api.register(siteRoutes, { ctx });
       await api.register(statsRoutes, { ctx });
       await api.register(queryRoutes, { ctx });

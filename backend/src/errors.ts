@@ -26,6 +26,21 @@ export const errors = {
     ),
   /** Signed out, revoked, disabled, or the password changed since the token was issued. */
   sessionEnded: () => new ApiError(401, "SESSION_ENDED", "This session has ended: sign in again"),
+  /** Unknown, revoked, or its user disabled or deleted: one answer for all. */
+  apiTokenInvalid: () =>
+    new ApiError(
+      401,
+      "API_TOKEN_INVALID",
+      "This API token is not valid: it may have been revoked, or its user disabled",
+    ),
+  apiTokenExpired: (at: string) =>
+    new ApiError(
+      401,
+      "API_TOKEN_EXPIRED",
+      `This API token expired at ${at}: create a new one in Settings → API tokens`,
+    ),
+  apiTokenNotFound: (id: string) =>
+    new ApiError(404, "API_TOKEN_NOT_FOUND", `No API token "${id}" of yours`),
   refreshInvalid: () =>
     new ApiError(401, "REFRESH_INVALID", "The refresh token is not valid: sign in again"),
   refreshReused: () =>

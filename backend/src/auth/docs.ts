@@ -44,7 +44,9 @@ export function permissionsTable(): string {
           ? "every signed-in user, on their own account: "
           : def.scope === "instance"
             ? "instance admins only: "
-            : "on that site: ";
+            : def.scope === "share"
+              ? "a share link's viewer only (no user, role or API token): "
+              : "on that site: ";
     lines.push(`| \`${name}\` | ${cells.join(" | ")} | ${scope}${def.verb} |`);
   }
   return lines.join("\n");

@@ -1,11 +1,20 @@
 // Every API route, called as every kind of caller, with the exact status each must get. The
 // routes come from the app's own route table (collected as they register), so a new route
 // without a sample here fails, and so does a sample for a route that no longer exists. Every
-// denial is checked, not only what is allowed. (Token scopes will add columns.)
+// denial is checked, not only what is allowed. API tokens (one per scope, of an instance admin,
+// reaching SITE) are columns too: a token gets what its scopes open on its sites, 403 elsewhere.
 import type { InjectOptions } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ADMIN, addUser, adminEnv, login, testStack } from "../testing/stack.ts";
-import { ROLE_RANK, type SiteRole } from "./permissions.ts";
+import {
+  type Action,
+  definition,
+  ROLE_RANK,
+  type SiteRole,
+  TOKEN_SCOPE_NAMES,
+  type TokenScope,
+  tokenActions,
+} from "./permissions.ts";
 
 let stack: Awaited<ReturnType<typeof testStack>>;
 
@@ -23,8 +32,12 @@ const CALLERS = [
   "admin",
   "owner",
   "instanceAdmin",
+  ...TOKEN_SCOPE_NAMES.map((scope) => `token ${scope}` as const),
 ] as const;
 type Caller = (typeof CALLERS)[number];
+type TokenCaller = `token ${TokenScope}`;
+const tokenScope = (caller: Caller): TokenScope | null =>
+  caller.startsWith("token ") ? (caller.slice("token ".length) as TokenScope) : null;
 
 interface Account {
   email: string;
@@ -46,15 +59,25 @@ interface Sample {
   request(caller: Caller): Promise<Partial<InjectOptions>> | Partial<InjectOptions>;
 }
 
-/** What each caller must get, from the sample's rule: the matrix's cells. */
-function expected(sample: Sample, caller: Caller): number {
+/**
+ * What each caller must get, from the sample's rule: the matrix's cells. An API token (of an
+ * instance admin, so owner of SITE through it) gets the allowed status where its scopes open the
+ * route's action, and 403 everywhere else that needs a sign-in.
+ */
+function expected(sample: Sample, caller: Caller, action: Action): number {
   const override = sample.except?.[caller];
   if (override !== undefined) return override;
   if (sample.who === "public") return sample.ok;
+  const scope = tokenScope(caller);
+  if (scope) {
+    if (definition(action).scope === "public") return sample.ok;
+    return tokenActions([scope]).includes(action) ? sample.ok : 403;
+  }
   if (caller === "anonymous" || caller === "disabled") return 401;
   if (sample.who === "account" || caller === "instanceAdmin") return sample.ok;
   if (sample.who === "instance" || caller === "none") return 403;
-  return ROLE_RANK[caller] >= ROLE_RANK[sample.who] ? sample.ok : 403;
+  const role = roleOf(caller);
+  return role && ROLE_RANK[role] >= ROLE_RANK[sample.who] ? sample.ok : 403;
 }
 
 let serial = 0;
@@ -95,7 +118,7 @@ function throwaway(roles: Record<string, SiteRole> = {}) {
 /** A new session of the caller (for calls that end one), or their usual token. */
 async function freshToken(caller: Caller): Promise<string> {
   const account = accounts.get(caller);
-  if (!account || caller === "disabled") return account?.token ?? "";
+  if (!account || caller === "disabled" || tokenScope(caller)) return account?.token ?? "";
   return login(stack, caller === "instanceAdmin" ? ADMIN : { email: account.email, password });
 }
 
@@ -165,11 +188,40 @@ const SAMPLES: Record<string, Sample> = {
     ok: 200,
     request: async (caller) => {
       const token = await freshToken(caller);
-      const sid = token ? (stack.app.jwt.decode<{ sid: string }>(token)?.sid ?? "none") : "none";
+      // A token's caller names the admin's own latest session (refused all the same: 403).
+      const jwt = tokenScope(caller) ? await freshToken("instanceAdmin") : token;
+      const sid = jwt ? (stack.app.jwt.decode<{ sid: string }>(jwt)?.sid ?? "none") : "none";
       return { url: `/api/v1/auth/sessions/${sid}` };
     },
   },
   "GET /api/v1/sites": { who: "account", ok: 200, request: () => ({}) },
+
+  // Your own API tokens: signed-in users, never a token.
+  "GET /api/v1/tokens": { who: "account", ok: 200, request: () => ({}) },
+  "POST /api/v1/tokens": {
+    who: "account",
+    ok: 201,
+    // Each caller on a site it has a role on ("none" owns OTHER).
+    request: (caller) => ({
+      payload: {
+        name: unique("token"),
+        sites: [caller === "none" ? OTHER : SITE],
+        scopes: ["reports:read"],
+      },
+    }),
+  },
+  "DELETE /api/v1/tokens/:id": {
+    who: "account",
+    ok: 200,
+    request: (caller) => {
+      const userId = accounts.get(caller)?.id ?? accounts.get("viewer")?.id ?? "";
+      const { token } = stack.store.tokens.create(
+        { userId, name: unique("doomed"), sites: [SITE], scopes: ["reports:read"] },
+        60_000,
+      );
+      return { url: `/api/v1/tokens/${token.id}` };
+    },
+  },
 
   // The instance: instance admins only.
   "GET /api/v1/users": { who: "instance", ok: 200, request: () => ({}) },
@@ -498,6 +550,16 @@ beforeAll(async () => {
     const user = await addUser(stack, { email, password }, { roles });
     accounts.set(caller, { email, id: user.id, token: await login(stack, { email, password }) });
   }
+  // One token per scope, of the instance admin, reaching SITE only.
+  for (const scope of TOKEN_SCOPE_NAMES) {
+    const { secret } = await asAdmin({
+      method: "POST",
+      url: "/api/v1/tokens",
+      payload: { name: `matrix ${scope}`, sites: [SITE], scopes: [scope] },
+    });
+    const caller: TokenCaller = `token ${scope}`;
+    accounts.set(caller, { email: admin?.email ?? "", id: admin?.id ?? "", token: secret });
+  }
   const disabled = accounts.get("disabled");
   await asAdmin({
     method: "PATCH",
@@ -535,7 +597,7 @@ describe("the role × route matrix", () => {
             ...request.headers,
           },
         } as InjectOptions);
-        const want = expected(sample, caller);
+        const want = expected(sample, caller, route.access.action);
         cells.push(`${key} ${caller} ${res.statusCode}`);
         if (res.statusCode !== want) {
           wrong.push(

@@ -6,9 +6,17 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
 import type { AppContext } from "../context.ts";
 import { errors } from "../errors.ts";
+import { type ApiToken, TOKEN_PREFIX } from "../store/tokens.ts";
 import type { User } from "../store/users.ts";
 import type { SiteLocator } from "./locators.ts";
-import { type Action, allows, definition, type Principal } from "./permissions.ts";
+import {
+  type Action,
+  allows,
+  definition,
+  type Principal,
+  type SiteRole,
+  tokenActions,
+} from "./permissions.ts";
 
 /** What a route needs: the action, and where the request names the sites it is checked on. */
 export interface Access {
@@ -77,12 +85,39 @@ export function principalOf(user: User, sessionId?: string): Principal {
 }
 
 /**
+ * The principal of an API token: its user, on the token's sites only, with the user's current
+ * role on each (an instance admin's tokens act as owner of each of their sites that exists), and
+ * only the actions its scopes open. So a token never exceeds its user's rights today.
+ */
+export function tokenPrincipal(
+  user: User,
+  token: ApiToken,
+  siteExists: (id: string) => boolean,
+): Principal {
+  const roles: Record<string, SiteRole> = {};
+  for (const site of token.sites) {
+    const role = user.instanceAdmin ? (siteExists(site) ? "owner" : undefined) : user.roles[site];
+    if (role) roles[site] = role;
+  }
+  return {
+    kind: "token",
+    id: user.id,
+    email: user.email,
+    instanceAdmin: false,
+    roles,
+    scopes: tokenActions(token.scopes),
+    tokenId: token.id,
+  };
+}
+
+/**
  * Authentication and the one permission guard. Every /api/v1 route declares
  * `config: { access: { action, sites? } }`; a route without it cannot be registered.
  *
  * - onRequest: public actions pass; otherwise the Bearer access token is verified (signature,
  *   `exp`), and its user and session are read from LMDB on every request: a deleted or disabled
- *   user, a bumped token version or an ended session is a 401 at once. Then, before the body is
+ *   user, a bumped token version or an ended session is a 401 at once. An API token
+ *   (`slt_…`) is looked up by its hash instead, and its user read the same way. Then, before the body is
  *   read, instance actions need an instance admin and site actions a role that allows them on
  *   at least one site (403).
  * - preHandler (after validation): the sites the request names (`access.sites`) are checked one
@@ -137,8 +172,20 @@ export const authPlugin = fp(
       }
     });
 
+    function authenticateToken(bearer: string): Principal {
+      const result = ctx.store.tokens.verify(bearer);
+      if (result.status === "invalid") throw errors.apiTokenInvalid();
+      if (result.status === "expired") throw errors.apiTokenExpired(result.token.expiresAt);
+      const user = ctx.store.users.get(result.token.userId);
+      if (!user || user.disabled) throw errors.apiTokenInvalid();
+      return tokenPrincipal(user, result.token, (id) => ctx.store.getSite(id) !== undefined);
+    }
+
     async function authenticate(request: FastifyRequest): Promise<Principal> {
-      if (!request.headers.authorization?.startsWith("Bearer ")) throw errors.unauthorized();
+      const header = request.headers.authorization;
+      if (!header?.startsWith("Bearer ")) throw errors.unauthorized();
+      const bearer = header.slice("Bearer ".length).trim();
+      if (bearer.startsWith(TOKEN_PREFIX)) return authenticateToken(bearer);
       let claims: AccessClaims;
       try {
         claims = await request.jwtVerify<AccessClaims>();
