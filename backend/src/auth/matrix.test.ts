@@ -3,6 +3,8 @@
 // without a sample here fails, and so does a sample for a route that no longer exists. Every
 // denial is checked, not only what is allowed. API tokens (one per scope, of an instance admin,
 // reaching SITE) are columns too: a token gets what its scopes open on its sites, 403 elsewhere.
+// So are two share links' viewers (SITE's dashboard, and a custom dashboard of SITE): they reach
+// the /shared routes their dashboard draws, and every other route but the public ones is a 403.
 import type { InjectOptions } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ADMIN, addUser, adminEnv, login, testStack } from "../testing/stack.ts";
@@ -33,6 +35,8 @@ const CALLERS = [
   "owner",
   "instanceAdmin",
   ...TOKEN_SCOPE_NAMES.map((scope) => `token ${scope}` as const),
+  "share site",
+  "share dashboard",
 ] as const;
 type Caller = (typeof CALLERS)[number];
 type TokenCaller = `token ${TokenScope}`;
@@ -45,9 +49,14 @@ interface Account {
   token: string;
 }
 const accounts = new Map<Caller, Account>();
+/** The tokens of the two share links (the part after /share/). */
+const shareLinks = { site: "", dashboard: "" };
 
-/** The least a caller must be for the route: anyone, signed in, a role on SITE, or instance admin. */
-type Who = "public" | "account" | SiteRole | "instance";
+/**
+ * The least a caller must be for the route: anyone, signed in, a role on SITE, or instance admin;
+ * or a share link's viewer.
+ */
+type Who = "public" | "account" | SiteRole | "instance" | "share";
 
 interface Sample {
   who: Who;
@@ -68,6 +77,11 @@ function expected(sample: Sample, caller: Caller, action: Action): number {
   const override = sample.except?.[caller];
   if (override !== undefined) return override;
   if (sample.who === "public") return sample.ok;
+  if (sample.who === "share") {
+    if (caller === "share site" || caller === "share dashboard") return sample.ok;
+    return caller === "anonymous" || caller === "disabled" ? 401 : 403;
+  }
+  if (caller === "share site" || caller === "share dashboard") return 403;
   const scope = tokenScope(caller);
   if (scope) {
     if (definition(action).scope === "public") return sample.ok;
@@ -118,9 +132,53 @@ function throwaway(roles: Record<string, SiteRole> = {}) {
 /** A new session of the caller (for calls that end one), or their usual token. */
 async function freshToken(caller: Caller): Promise<string> {
   const account = accounts.get(caller);
-  if (!account || caller === "disabled" || tokenScope(caller)) return account?.token ?? "";
+  if (!account || caller === "disabled" || tokenScope(caller) || caller.startsWith("share ")) {
+    return account?.token ?? "";
+  }
   return login(stack, caller === "instanceAdmin" ? ADMIN : { email: account.email, password });
 }
+
+/** What the shared custom dashboard draws: a query widget and one widget per report kind. */
+const SHARED_WIDGETS = {
+  query: spec,
+  funnel: { ...range, steps: [{ page: "/" }, { event: "signup" }] },
+  retention: range,
+  journeys: { ...range, page: "/" },
+};
+const sharedBoard = () => ({
+  name: "Shared",
+  sites: [SITE],
+  widgets: [
+    { name: "q", source: { kind: "query", spec }, visual: { type: "number" } },
+    {
+      name: "f",
+      source: { kind: "funnel", body: SHARED_WIDGETS.funnel },
+      visual: { type: "funnel" },
+    },
+    {
+      name: "r",
+      source: { kind: "retention", body: SHARED_WIDGETS.retention },
+      visual: { type: "retention" },
+    },
+    {
+      name: "j",
+      source: { kind: "journeys", body: SHARED_WIDGETS.journeys },
+      visual: { type: "sankey" },
+    },
+  ],
+});
+
+/** A share link's page route: SITE's dashboard draws these, a custom dashboard its widgets'. */
+const sharedReport = (name: string, body: object, widget: boolean): [string, Sample] => [
+  `POST /api/v1/shared/reports/${name}`,
+  {
+    who: "share",
+    ok: 200,
+    // A site's link never draws a widget report; a custom dashboard's never the site's reports.
+    except: widget ? { "share site": 403 } : { "share dashboard": 403 },
+    request: () => ({ payload: body }),
+  },
+];
 
 const report = (name: string, body: object = range): [string, Sample] => [
   `POST /api/v1/reports/${name}`,
@@ -190,6 +248,7 @@ const SAMPLES: Record<string, Sample> = {
       const token = await freshToken(caller);
       // A token's caller names the admin's own latest session (refused all the same: 403).
       const jwt = tokenScope(caller) ? await freshToken("instanceAdmin") : token;
+      if (jwt && caller.startsWith("share ")) return { url: "/api/v1/auth/sessions/none" };
       const sid = jwt ? (stack.app.jwt.decode<{ sid: string }>(jwt)?.sid ?? "none") : "none";
       return { url: `/api/v1/auth/sessions/${sid}` };
     },
@@ -397,6 +456,54 @@ const SAMPLES: Record<string, Sample> = {
     request: () => ({ url: `/api/v1/errors/${SITE}/abc123`, payload: { state: "resolved" } }),
   },
 
+  // Share links: editors and up make and revoke them; anyone opens one; its viewer reads it.
+  "GET /api/v1/shares": {
+    who: "editor",
+    ok: 200,
+    // Owner of another site: may list, and sees only that site's links.
+    except: { none: 200 },
+    request: () => ({}),
+  },
+  "POST /api/v1/shares": { who: "editor", ok: 201, request: () => ({ payload: { site: SITE } }) },
+  "DELETE /api/v1/shares/:id": {
+    who: "editor",
+    ok: 200,
+    request: () => {
+      const { share } = stack.store.shares.create(
+        {
+          kind: "site",
+          target: SITE,
+          name: unique("doomed"),
+          sites: [SITE],
+          frameAncestors: [],
+          createdBy: { id: "", email: "" },
+        },
+        null,
+        undefined,
+      );
+      return { url: `/api/v1/shares/${share.id}` };
+    },
+  },
+  "POST /api/v1/shared/open": {
+    who: "public",
+    ok: 200,
+    request: (caller) => ({
+      payload: { token: shareLinks.site },
+      remoteAddress: `192.0.2.${CALLERS.indexOf(caller) + 40}`,
+    }),
+  },
+  "POST /api/v1/shared/query": { who: "share", ok: 200, request: () => ({ payload: spec }) },
+  ...Object.fromEntries([
+    sharedReport("overview", range, false),
+    sharedReport("realtime", { sites: [SITE] }, false),
+    sharedReport("events", range, false),
+    sharedReport("properties", range, false),
+    sharedReport("revenue", range, false),
+    sharedReport("funnel", SHARED_WIDGETS.funnel, true),
+    sharedReport("retention", SHARED_WIDGETS.retention, true),
+    sharedReport("journeys", SHARED_WIDGETS.journeys, true),
+  ]),
+
   // Dashboards: viewers read, editors change.
   "GET /api/v1/dashboards": {
     who: "viewer",
@@ -559,6 +666,25 @@ beforeAll(async () => {
     });
     const caller: TokenCaller = `token ${scope}`;
     accounts.set(caller, { email: admin?.email ?? "", id: admin?.id ?? "", token: secret });
+  }
+  // Two share links and their viewers: SITE's dashboard, and a custom dashboard of SITE.
+  const board = await asAdmin({
+    method: "POST",
+    url: "/api/v1/dashboards",
+    payload: sharedBoard(),
+  });
+  for (const [kind, body] of [
+    ["site", { site: SITE }],
+    ["dashboard", { dashboard: board.id }],
+  ] as const) {
+    const made = await asAdmin({ method: "POST", url: "/api/v1/shares", payload: body });
+    shareLinks[kind] = made.url.split("/share/")[1];
+    const opened = await asAdmin({
+      method: "POST",
+      url: "/api/v1/shared/open",
+      payload: { token: shareLinks[kind] },
+    });
+    accounts.set(`share ${kind}`, { email: "", id: made.share.id, token: opened.token });
   }
   const disabled = accounts.get("disabled");
   await asAdmin({

@@ -32,6 +32,8 @@ export interface AccessClaims {
   sid: string;
   /** The user's token version when it was issued. */
   tv: number;
+  /** "share": a share link's viewer (`sid` is the link's id, `sub` "share"); absent: a user. */
+  typ?: "share";
 }
 
 export interface RouteAccess {
@@ -107,6 +109,18 @@ export function tokenPrincipal(
     roles,
     scopes: tokenActions(token.scopes),
     tokenId: token.id,
+  };
+}
+
+/** A share link's viewer: may only view what that link shares (src/routes/shared.ts). */
+export function sharePrincipal(shareId: string): Principal {
+  return {
+    kind: "share",
+    id: shareId,
+    email: "",
+    instanceAdmin: false,
+    roles: {},
+    scopes: ["shared.view"],
   };
 }
 
@@ -194,6 +208,13 @@ export const authPlugin = fp(
         throw code === "FST_JWT_AUTHORIZATION_TOKEN_EXPIRED"
           ? errors.tokenExpired()
           : errors.unauthorized();
+      }
+      if (claims.typ === "share") {
+        // The link is read on every request: revoked or expired, its viewers stop at once.
+        const share = ctx.store.shares.get(claims.sid);
+        if (!share) throw errors.shareEnded();
+        if (ctx.store.shares.expired(share)) throw errors.shareExpired(share.expiresAt ?? "");
+        return sharePrincipal(share.id);
       }
       const user = ctx.store.users.get(claims.sub);
       const session = ctx.store.sessions.get(claims.sid);

@@ -15,6 +15,7 @@ import { AuditLog } from "./audit.ts";
 import { DashboardStore } from "./dashboards.ts";
 import { LinkStore } from "./links.ts";
 import { SessionStore } from "./sessions.ts";
+import { ShareStore } from "./shares.ts";
 import { TokenStore } from "./tokens.ts";
 import { UserStore } from "./users.ts";
 
@@ -51,7 +52,7 @@ export interface StoreOptions {
 }
 
 /**
- * Metadata in LMDB (`<dataDir>/lmdb`): users, sessions, one-time links, API tokens, the audit log, sites,
+ * Metadata in LMDB (`<dataDir>/lmdb`): users, sessions, one-time links, API tokens, share links, the audit log, sites,
  * error triage and dashboards, all on one root, so a change that spans them (deleting a site)
  * is one transaction. LMDB is crash-safe and may be shared by processes.
  */
@@ -63,6 +64,8 @@ export class MetaStore {
   readonly audit: AuditLog;
   /** API tokens (src/store/tokens.ts). */
   readonly tokens: TokenStore;
+  /** Share links (src/store/shares.ts). */
+  readonly shares: ShareStore;
   /** Custom dashboards and their history (src/store/dashboards.ts). */
   readonly dashboards: DashboardStore;
   readonly #sites: Database<StoredSite, string>;
@@ -79,6 +82,7 @@ export class MetaStore {
     this.links = new LinkStore(this.#root, this.#now);
     this.audit = new AuditLog(this.#root, this.#now);
     this.tokens = new TokenStore(this.#root, this.#now);
+    this.shares = new ShareStore(this.#root, this.#now);
     this.dashboards = new DashboardStore(this.#root);
   }
 
@@ -136,7 +140,7 @@ export class MetaStore {
 
   /**
    * Removes a site and everything in LMDB that names it, in one transaction: the record, every
-   * role on it, its roles in pending invitations and API tokens, its error triage, and its place in dashboards
+   * role on it, its roles in pending invitations and API tokens, its share links, its error triage, and its place in dashboards
    * (see DashboardStore.removeSite). ClickHouse rows are the caller's (deleteSiteData), first.
    */
   deleteSite(
@@ -150,6 +154,7 @@ export class MetaStore {
       const members = this.users.removeSite(id);
       this.links.removeSite(id);
       this.tokens.removeSite(id);
+      this.shares.removeSite(id);
       for (const key of [...this.#triage.getKeys({ start: `${id}|`, end: `${id}|\uffff` })]) {
         this.#triage.removeSync(key);
       }
