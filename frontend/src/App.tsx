@@ -4,12 +4,15 @@ import { getToken, subscribeToken } from "./api/token.ts";
 import { LoginPage } from "./auth/LoginPage.tsx";
 import { removeSetupParam } from "./auth/setupParam.ts";
 import { SignedIn } from "./layout/SignedIn.tsx";
+import { useLocation } from "./router.ts";
+import { SharePage } from "./share/SharePage.tsx";
 
 // "/" shows the sign-in while there is no token and the dashboard once there is one. A 401
 // drops the token (see api/client.ts), which lands here too.
 export function App() {
   const token = useSyncExternalStore(subscribeToken, getToken, () => null);
   const queryClient = useQueryClient();
+  const { pathname } = useLocation();
 
   // Cached data belongs to the session that fetched it; a new or ended session starts clean.
   useEffect(() => subscribeToken(() => queryClient.removeQueries()), [queryClient]);
@@ -19,5 +22,7 @@ export function App() {
     if (token) removeSetupParam();
   }, [token]);
 
+  // A share link opens without signing in, whoever is signed in in this browser.
+  if (pathname.startsWith("/share/")) return <SharePage />;
   return token ? <SignedIn /> : <LoginPage />;
 }
