@@ -56,6 +56,20 @@ export function AppHeader({
         >
           Custom dashboards
         </Link>
+        <Link
+          to="/settings/shares"
+          className="topbar-link"
+          aria-current={window.location.pathname === "/settings/shares" ? "page" : undefined}
+        >
+          Share links
+        </Link>
+        <Link
+          to="/settings/tokens"
+          className="topbar-link"
+          aria-current={window.location.pathname === "/settings/tokens" ? "page" : undefined}
+        >
+          API tokens
+        </Link>
         <span className="topbar-spacer" />
         <ThemeToggle />
         {user && (

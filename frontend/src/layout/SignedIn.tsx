@@ -24,6 +24,12 @@ const VitalsPage = lazy(() => import("../pages/VitalsPage.tsx"));
 const BoardsPage = lazy(() => import("../boards/BoardsPage.tsx"));
 const BoardPage = lazy(() => import("../boards/BoardPage.tsx"));
 
+// Settings pages of one's own API tokens and of share links (settings/).
+const SETTINGS: Record<string, React.ComponentType> = {
+  "/settings/tokens": lazy(() => import("../settings/TokensPage.tsx")),
+  "/settings/shares": lazy(() => import("../settings/SharesPage.tsx")),
+};
+
 const PAGES: Record<Exclude<PageKey, "dashboard">, React.ComponentType> = {
   realtime: RealtimePage,
   funnels: FunnelsPage,
@@ -40,16 +46,17 @@ export function SignedIn() {
   const { state } = useDash();
   const { pathname } = useLocation();
   const adding = pathname === ADD_SITE_PATH;
+  const Settings = SETTINGS[pathname];
   const boards = pathname === "/boards" || state.board !== null;
   const list = sites.data?.sites;
   const site = list?.find((s) => s.id === state.site) ?? null;
 
   // "/" and unknown sites go to the last site opened here, else the first one.
   useEffect(() => {
-    if (adding || boards || !list?.length || site) return;
+    if (adding || boards || Settings || !list?.length || site) return;
     const fallback = list.find((s) => s.id === rememberedSite()) ?? list[0];
     if (fallback) navigate(dashHref({ ...state, site: fallback.id }), { replace: true });
-  }, [adding, boards, list, site, state]);
+  }, [adding, boards, Settings, list, site, state]);
 
   useEffect(() => {
     if (site) rememberSite(site.id);
@@ -60,6 +67,16 @@ export function SignedIn() {
   else if (sites.isError)
     body = <ErrorNotice message={errorMessage(sites.error)} onRetry={() => sites.refetch()} />;
   else if (!list?.length || adding) body = <NoSites user={me.data} first={!list?.length} />;
+  else if (Settings)
+    body = (
+      <ErrorBoundary
+        fallback={<ErrorNotice message="This page could not be loaded. Reload to try again." />}
+      >
+        <Suspense fallback={<Loading>Loading…</Loading>}>
+          <Settings />
+        </Suspense>
+      </ErrorBoundary>
+    );
   else if (boards)
     body = (
       <ErrorBoundary
