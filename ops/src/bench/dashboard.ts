@@ -4,11 +4,11 @@ import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { loadSettings, openClickHouse } from "@sightline/config";
 // The backend's e2e harness owns the stack as a process and the Chromium launch.
-import { launchChromium } from "../../../backend/e2e/browser.ts";
-import { api, type RunningStack, startProcess } from "../../../backend/e2e/process.ts";
-import { MetaStore } from "../../../backend/src/store/store.ts";
+import { launchChromium } from "@sightline/backend/e2e/browser";
+import { api, type RunningStack, startProcess } from "@sightline/backend/e2e/process";
+import { MetaStore } from "@sightline/backend/store";
+import { loadSettings, openClickHouse } from "@sightline/config";
 import { demoSites, ensureDemoData, fmt } from "./lib/demo-data.ts";
 
 // `pnpm bench dashboard`: the dashboard as a person opens it, on demo data. Loads the demo events
