@@ -13,6 +13,7 @@ import { useEffect, useRef } from "react";
 import { feature } from "topojson-client";
 import world from "world-atlas/countries-110m.json";
 import { countryName } from "../state/dimensions.ts";
+import { followSize } from "./followSize.ts";
 
 // Country shapes: world-atlas (Natural Earth 1:110m, public domain; the package is ISC), turned
 // into GeoJSON by topojson-client (ISC). Features are renamed to ISO 3166-1 alpha-2 codes, the
@@ -99,8 +100,7 @@ export default function WorldMap({ values, label, onPick }: WorldMapProps) {
       const name = (p as { name?: string }).name;
       if (name) pick.current?.(name);
     });
-    const resize = new ResizeObserver(() => chart.resize());
-    resize.observe(el);
+    const resize = followSize(el, chart);
     return () => {
       resize.disconnect();
       chart.dispose();
