@@ -53,10 +53,16 @@ export default function WorldMap({ values, label, onPick }: WorldMapProps) {
   const ref = useRef<HTMLDivElement>(null);
   const pick = useRef(onPick);
   pick.current = onPick;
+  // Callers pass a new array on every render: the chart is built again only when the data differ.
+  const data = useRef(values);
+  data.current = values;
+  const key = JSON.stringify(values);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `key` stands for `values`
   useEffect(() => {
     const el = ref.current;
     if (!el) return;
+    const values = data.current;
     registerWorld();
     const chart = init(el, undefined, { renderer: "svg" });
     const max = Math.max(1, ...values.map((v) => v.value));
@@ -105,7 +111,7 @@ export default function WorldMap({ values, label, onPick }: WorldMapProps) {
       resize.disconnect();
       chart.dispose();
     };
-  }, [values, label]);
+  }, [key, label]);
 
   return (
     <div
