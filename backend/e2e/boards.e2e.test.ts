@@ -17,6 +17,8 @@ import {
   settled,
   signedInContext,
   startDemoStack,
+  WIDGET_MARKS,
+  WIDGETS_DRAWN,
 } from "./dashboard-stack.ts";
 import { api, eventually } from "./process.ts";
 
@@ -215,34 +217,8 @@ async function readWidget(name: string): Promise<Drawn> {
   return found;
 }
 
-/** What shows each visual type has drawn its data. */
-const DRAWN_MARK: Record<string, string> = {
-  number: "[data-testid=widget-number]",
-  line: "svg[data-testid=timeseries]",
-  area: "svg[data-testid=timeseries]",
-  table: "table.details-table tbody tr",
-  map: "[data-testid=world-map] svg",
-  funnel: "[data-testid=funnel-step]",
-  retention: "[data-testid=retention-grid]",
-  sankey: "[data-testid=sankey] svg",
-  bar: "[data-testid=widget-bar] svg",
-  stacked_bar: "[data-testid=widget-stacked_bar] svg",
-  pie: "[data-testid=widget-pie] svg",
-  heatmap: "[data-testid=widget-heatmap] svg",
-  scatter: "[data-testid=widget-scatter] svg",
-  text: "[data-testid=widget-text]",
-};
-
-/** True once `n` widgets are on the page and each has drawn its data or says why it cannot. */
-const ALL_DRAWN = (n: number) => `(() => {
-  const marks = ${JSON.stringify(DRAWN_MARK)};
-  const widgets = [...document.querySelectorAll("section[data-testid=widget]")];
-  return widgets.length === ${n} && widgets.every((s) =>
-    s.querySelector((marks[s.dataset.type] ?? "x-none") + ", .empty-text, .notice-error, .notice-info"));
-})()`;
-
 async function drawn(n: number): Promise<void> {
-  await page.waitForFunction(ALL_DRAWN(n), undefined, { timeout: 30_000, polling: 100 });
+  await page.waitForFunction(WIDGETS_DRAWN(n), undefined, { timeout: 30_000, polling: 100 });
   await settled(page);
 }
 
@@ -872,7 +848,7 @@ describe("custom dashboards in the browser", () => {
     await page.getByRole("button", { name: "New dashboard" }).click();
     await page.waitForURL((u) => u.searchParams.get("edit") === "1");
     allId = decodeURIComponent(new URL(page.url()).pathname.split("/")[2] ?? "");
-    const types = Object.keys(DRAWN_MARK);
+    const types = Object.keys(WIDGET_MARKS);
     for (const type of types) {
       await startWidget(type);
       await saveWidget(allId);
@@ -892,14 +868,14 @@ describe("custom dashboards in the browser", () => {
       p.on("pageerror", (e) => pageErrors.push(`${theme}: ${e.message}`));
       try {
         await p.goto(`${d.url}/boards/${allId}`);
-        await p.waitForFunction(ALL_DRAWN(14), undefined, { timeout: 30_000, polling: 100 });
+        await p.waitForFunction(WIDGETS_DRAWN(14), undefined, { timeout: 30_000, polling: 100 });
         await settled(p);
         // Every widget drew its own kind of mark, none an error or an empty message.
         const states = (await p.evaluate(READ("section[data-testid=widget]"))) as Drawn[];
         expect(states.filter((s) => s.error)).toEqual([]);
         for (const type of types)
           expect(
-            await p.locator(`section[data-type=${type}] ${DRAWN_MARK[type]}`).count(),
+            await p.locator(`section[data-type=${type}] ${WIDGET_MARKS[type]}`).count(),
             type,
           ).toBeGreaterThan(0);
         // ECharts fades its charts in.
@@ -910,7 +886,7 @@ describe("custom dashboards in the browser", () => {
             .screenshot({ path: join(dir, `${type}-${theme}.png`) });
         await p.screenshot({ path: join(dir, `every-visual-${theme}.png`), fullPage: true });
         await p.goto(`${d.url}/boards/${boardId}`);
-        await p.waitForFunction(ALL_DRAWN(7), undefined, { timeout: 30_000, polling: 100 });
+        await p.waitForFunction(WIDGETS_DRAWN(7), undefined, { timeout: 30_000, polling: 100 });
         await settled(p);
         await p.waitForTimeout(600);
         await p.screenshot({ path: join(dir, `dashboard-${theme}.png`), fullPage: true });
@@ -926,13 +902,13 @@ describe("custom dashboards in the browser", () => {
     try {
       // Every visual fits the one column and draws there.
       await p.goto(`${d.url}/boards/${allId}`);
-      await p.waitForFunction(ALL_DRAWN(14), undefined, { timeout: 30_000, polling: 100 });
+      await p.waitForFunction(WIDGETS_DRAWN(14), undefined, { timeout: 30_000, polling: 100 });
       await settled(p);
       const states = (await p.evaluate(READ("section[data-testid=widget]"))) as Drawn[];
       expect(states.filter((s) => s.error)).toEqual([]);
       for (const type of types)
         expect(
-          await p.locator(`section[data-type=${type}] ${DRAWN_MARK[type]}`).count(),
+          await p.locator(`section[data-type=${type}] ${WIDGET_MARKS[type]}`).count(),
           `${type} on a phone`,
         ).toBeGreaterThan(0);
       await p.waitForTimeout(1200);
@@ -940,7 +916,7 @@ describe("custom dashboards in the browser", () => {
 
       // The dashboard built above, in edit mode: one column in layout order, nothing to drag.
       await p.goto(`${d.url}/boards/${boardId}?edit=1`);
-      await p.waitForFunction(ALL_DRAWN(7), undefined, { timeout: 30_000, polling: 100 });
+      await p.waitForFunction(WIDGETS_DRAWN(7), undefined, { timeout: 30_000, polling: 100 });
       await settled(p);
       expect(await p.locator("[data-testid=grid-item]").count()).toBe(0);
       expect(await p.locator(".board-stack").count()).toBe(1);
@@ -990,7 +966,7 @@ describe("custom dashboards in the browser", () => {
         await settled(p);
         await check("boards list");
         await p.goto(`${d.url}/boards/${allId}`);
-        await p.waitForFunction(ALL_DRAWN(14), undefined, { timeout: 30_000, polling: 100 });
+        await p.waitForFunction(WIDGETS_DRAWN(14), undefined, { timeout: 30_000, polling: 100 });
         await settled(p);
         await p.waitForTimeout(1200);
         await check("dashboard (every visual)");

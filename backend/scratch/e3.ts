@@ -1,0 +1,21 @@
+import type { Page } from "playwright-core";
+export default async (page: Page, url: string, token: string) => {
+  const list = await (await fetch(`${url}/api/v1/dashboards`, { headers: { authorization: `Bearer ${token}` } })).json();
+  const id = list.dashboards[0].id;
+  await page.goto(`${url}/boards/${id}?edit=1`);
+  await page.waitForTimeout(3000);
+  console.log(await page.evaluate(`(() => { const g = document.querySelector('.board-grid'); const r = g.getBoundingClientRect(); const l = document.querySelector('.react-grid-layout'); return { grid: [r.x, r.width], rgl: l.getBoundingClientRect().width, style: l.getAttribute('style'), items: [...document.querySelectorAll('[data-testid=grid-item]')].map(i => [i.getAttribute('style'), JSON.stringify(i.getBoundingClientRect())]) } })()`));
+  console.log("--- map, table, map in the builder");
+  await page.getByRole("button", { name: "+ Add widget" }).click();
+  await page.locator("dialog[open] [data-template=map]").click();
+  await page.locator("dialog[open] [data-testid=world-map] svg").waitFor();
+  console.log("map drawn");
+  await page.locator("dialog[open] button[data-visual=table]").click();
+  await page.waitForTimeout(1500);
+  console.log("table");
+  await page.locator("dialog[open] button[data-visual=map]").click();
+  await page.waitForTimeout(1500);
+  console.log("map again");
+  await page.locator("dialog[open]").getByRole("button", { name: "Cancel" }).click();
+  await page.waitForTimeout(1000);
+};

@@ -1,0 +1,25 @@
+import type { Page } from "playwright-core";
+export default async (page: Page, url: string, token: string) => {
+  const list = await (await fetch(`${url}/api/v1/dashboards`, { headers: { authorization: `Bearer ${token}` } })).json();
+  const id = list.dashboards[0].id;
+  await page.goto(`${url}/boards/${id}?edit=1`);
+  await page.waitForTimeout(3000);
+  const items = page.locator("[data-testid=grid-item]");
+  const last = items.last();
+  console.log(await last.getAttribute("style"));
+  await last.locator("span.widget-drag").scrollIntoViewIfNeeded();
+  const h = await last.locator("span.widget-drag").boundingBox();
+  console.log(h, await page.evaluate(`JSON.stringify({ sy: scrollY, sh: document.documentElement.scrollHeight, ch: document.documentElement.clientHeight, bo: getComputedStyle(document.body).overflow, ho: getComputedStyle(document.documentElement).overflow, main: [...document.querySelectorAll('*')].filter(e => { const s = getComputedStyle(e); return /auto|scroll/.test(s.overflowY) && e.scrollHeight > e.clientHeight }).map(e => e.tagName + '.' + e.className) })`));
+  if (!h) return;
+  const x = h.x + h.width / 2, y = h.y + h.height / 2;
+  console.log(await page.evaluate(`(() => { const e = document.elementFromPoint(${x}, ${y}); return e.outerHTML.slice(0, 200) })()`));
+  await page.mouse.move(x, y);
+  await page.mouse.down();
+  await page.mouse.move(x - 100, y, { steps: 8 });
+  console.log("mid", await last.getAttribute("style"), await last.getAttribute("class"));
+  await page.mouse.move(x - 575, y, { steps: 8 });
+  console.log("mid2", await last.getAttribute("style"));
+  await page.mouse.up();
+  await page.waitForTimeout(1000);
+  console.log("after", await last.getAttribute("style"));
+};
