@@ -109,6 +109,12 @@ describe("all-in-one stack in a real browser", () => {
     expect(stats.totals).toEqual({ pageviews: 3, visitors: 1 });
 
     const dashboard = await (await browser.newContext({ timezoneId: "UTC" })).newPage();
+    // The dashboard runs under its Content-Security-Policy: nothing of it may be blocked.
+    const violations: string[] = [];
+    dashboard.on("console", (m) => {
+      if (/Content.Security.Policy/i.test(m.text())) violations.push(m.text());
+    });
+    dashboard.on("pageerror", (e) => violations.push(e.message));
     await dashboard.goto(`${stack.url}/`);
     await dashboard.fill("input[name=email]", ADMIN.email);
     await dashboard.fill("input[name=password]", ADMIN.password);
@@ -128,6 +134,25 @@ describe("all-in-one stack in a real browser", () => {
     expect(box?.height).toBeGreaterThan(100);
     expect(await chart.locator("path.line-main").first().getAttribute("d")).toMatch(/^M[\d.]+,/);
     expect(await chart.locator("[data-testid=partial-bucket]").count()).toBe(1);
+    expect(violations).toEqual([]);
+
+    // An access token the server no longer takes: the dashboard renews it with the session's
+    // HttpOnly refresh cookie and carries on.
+    await dashboard.evaluate(`localStorage.setItem("sightline.token", "stale.access.token")`);
+    await dashboard.reload();
+    await pageviews.waitFor({ timeout: 30_000 });
+    const renewed = await dashboard.evaluate<string | null>(
+      `localStorage.getItem("sightline.token")`,
+    );
+    expect(renewed).toMatch(/^ey/);
+    // Signing out ends the session: a reload shows the sign-in form, not the dashboard.
+    await dashboard.getByRole("button", { name: "Sign out" }).click();
+    await dashboard.getByRole("heading", { name: "Sign in" }).waitFor({ timeout: 10_000 });
+    await dashboard.reload();
+    await dashboard.getByRole("heading", { name: "Sign in" }).waitFor({ timeout: 10_000 });
+    const replay = await api(stack.url, "/api/v1/me", { token: renewed ?? "" });
+    expect(replay.status).toBe(401);
+    expect(violations).toEqual([]);
     if (process.env.SIGHTLINE_E2E_SCREENSHOT)
       await dashboard.screenshot({ path: process.env.SIGHTLINE_E2E_SCREENSHOT });
   });

@@ -16,6 +16,20 @@ describe("start-up with bad settings", () => {
     expect(output).not.toMatch(/ready: open/);
   });
 
+  it("stops when SIGHTLINE_ADMIN_PASSWORD is easy to guess, saying why", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "sl-badconfig-"));
+    const { code, output } = await runToExit({
+      SIGHTLINE_DATA_DIR: dataDir,
+      SIGHTLINE_ADMIN_EMAIL: "owner@example.test",
+      SIGHTLINE_ADMIN_PASSWORD: "aaaaaaaaaaaa",
+    });
+    expect(code).toBe(78);
+    expect(output).toMatch(
+      /admin\.password \(SIGHTLINE_ADMIN_PASSWORD\) is too easy to guess: it repeats characters/,
+    );
+    expect(output).not.toMatch(/ready: open/);
+  });
+
   it("stops naming an unknown key in sightline.yaml", async () => {
     const dir = mkdtempSync(join(tmpdir(), "sl-badconfig-"));
     const file = join(dir, "sightline.yaml");

@@ -1,3 +1,4 @@
+import { STATUS_CODES } from "node:http";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyError, type FastifyServerOptions } from "fastify";
 import { authPlugin } from "./auth/plugin.ts";
@@ -7,17 +8,32 @@ import { authRoutes } from "./routes/auth.ts";
 import { registerDashboard } from "./routes/dashboard.ts";
 import { dashboardRoutes } from "./routes/dashboards.ts";
 import { exportRoutes } from "./routes/exports.ts";
+import { healthRoutes } from "./routes/health.ts";
 import { ingestRoutes } from "./routes/ingest.ts";
 import { openApiRoutes, registerOpenApi } from "./routes/openapi.ts";
 import { queryRoutes } from "./routes/query.ts";
 import { reportRoutes } from "./routes/reports.ts";
 import { siteRoutes } from "./routes/sites.ts";
 import { statsRoutes } from "./routes/stats.ts";
+import { userRoutes } from "./routes/users.ts";
+import { requestSerializer, securityPlugin } from "./security.ts";
 
 /** The whole HTTP surface: ingest under /sl, the API under /api/v1, the dashboard at /. */
 export async function buildApp(ctx: AppContext, options: FastifyServerOptions = {}) {
+  const { logger } = options;
   const app = Fastify({
-    logger: options.logger ?? false,
+    ...options,
+    // Whatever logger is asked for, requests are logged by method and path only: no addresses,
+    // no query strings (they may hold one-time tokens).
+    logger: logger
+      ? {
+          ...(typeof logger === "object" ? logger : {}),
+          serializers: {
+            ...(typeof logger === "object" ? logger.serializers : {}),
+            req: requestSerializer,
+          },
+        }
+      : false,
     // `discriminator`: a widget's source is checked against the one branch its `kind` names, so
     // a bad spec inside it is reported at its own path, not as "must match a schema in oneOf".
     ajv: {
@@ -28,11 +44,11 @@ export async function buildApp(ctx: AppContext, options: FastifyServerOptions = 
         discriminator: true,
       },
     },
-    ...options,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setErrorHandler((error: FastifyError | ApiError, request, reply) => {
     if (error instanceof ApiError) {
+      if (error.headers) reply.headers(error.headers);
       return reply.code(error.statusCode).send({
         statusCode: error.statusCode,
         code: error.code,
@@ -51,10 +67,11 @@ export async function buildApp(ctx: AppContext, options: FastifyServerOptions = 
       });
     }
     if (status < 500) {
+      // Fastify's own 4xx (a body too large, an unsupported media type) keep their own status text.
       return reply.code(status).send({
         statusCode: status,
         code: error.code ?? "BAD_REQUEST",
-        error: "Bad Request",
+        error: STATUS_CODES[status] ?? "Client Error",
         message: error.message,
       });
     }
@@ -68,11 +85,14 @@ export async function buildApp(ctx: AppContext, options: FastifyServerOptions = 
   });
 
   await registerOpenApi(app);
-  await app.register(authPlugin, { secret: ctx.jwtSecret, tokenTtl: ctx.settings.auth.tokenTtl });
+  await app.register(authPlugin, { ctx });
+  await app.register(securityPlugin);
+  await app.register(healthRoutes, { ctx });
   await app.register(ingestRoutes, { prefix: "/sl", ctx });
   await app.register(
     async (api) => {
       await api.register(authRoutes, { ctx });
+      await api.register(userRoutes, { ctx });
       await api.register(siteRoutes, { ctx });
       await api.register(statsRoutes, { ctx });
       await api.register(queryRoutes, { ctx });

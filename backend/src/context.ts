@@ -1,7 +1,9 @@
 import type { TrackerAsset } from "@sightline/collector-node";
-import type { ClickHouse, Settings } from "@sightline/config";
+import type { ClickHouse, Retention, Settings } from "@sightline/config";
 import type { SaltStore } from "@sightline/edge";
+import type { PasswordHasher } from "./auth/password.ts";
 import type { SetupToken } from "./auth/setup-token.ts";
+import type { Readiness } from "./health.ts";
 import type { MetaStore } from "./store/store.ts";
 
 /** What the routes need from the running stack. */
@@ -11,12 +13,24 @@ export interface AppContext {
   store: MetaStore;
   jwtSecret: string;
   setupToken: SetupToken;
+  /** Password hashing with bounded concurrency (src/auth/password.ts). */
+  passwords: PasswordHasher;
+  /**
+   * Writes to ClickHouse for the sites API, through the writable client (never the read-only
+   * session the reports use): a site's retention, and deleting all of a site's rows.
+   */
+  siteData: {
+    setRetention(site: string, retention: Retention): Promise<void>;
+    deleteData(site: string): Promise<void>;
+  };
   salts: SaltStore;
   /** Appends NDJSON lines to the spool; resolves after the write. */
   appendToSpool(lines: string): Promise<void>;
   tracker: TrackerAsset;
   /** Tracker plugins by path (`/errors.js`, `/vitals.js`). */
   trackerPlugins: ReadonlyMap<string, TrackerAsset>;
+  /** `/readyz`: ClickHouse, spool and shipper checks (src/health.ts). */
+  readiness(): Promise<Readiness>;
   /** The built dashboard (frontend/dist). */
   frontendDir: string;
   /**

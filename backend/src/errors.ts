@@ -6,6 +6,8 @@ export class ApiError extends Error {
     message: string,
     /** Extra fields of the answer's body (e.g. the current version of a stale write). */
     readonly details?: Readonly<Record<string, unknown>>,
+    /** Extra headers of the answer (Retry-After). */
+    readonly headers?: Readonly<Record<string, string>>,
   ) {
     super(message);
   }
@@ -15,7 +17,99 @@ export const errors = {
   invalidCredentials: () => new ApiError(401, "INVALID_CREDENTIALS", "Invalid email or password"),
   unauthorized: () =>
     new ApiError(401, "UNAUTHORIZED", "Sign in first: a valid Bearer token is required"),
-  forbidden: () => new ApiError(403, "FORBIDDEN", "Only an admin may do this"),
+  /** The access token ran out: POST /auth/refresh gets a new one. */
+  tokenExpired: () =>
+    new ApiError(
+      401,
+      "TOKEN_EXPIRED",
+      "The access token has expired: get a new one from POST /api/v1/auth/refresh",
+    ),
+  /** Signed out, revoked, disabled, or the password changed since the token was issued. */
+  sessionEnded: () => new ApiError(401, "SESSION_ENDED", "This session has ended: sign in again"),
+  refreshInvalid: () =>
+    new ApiError(401, "REFRESH_INVALID", "The refresh token is not valid: sign in again"),
+  refreshReused: () =>
+    new ApiError(
+      401,
+      "REFRESH_REUSED",
+      "This refresh token was already used, so the session was ended for safety: sign in again",
+    ),
+  /** An action of the instance (users, audit log, new sites) asked for by someone else. */
+  instanceOnly: (what: string) =>
+    new ApiError(403, "FORBIDDEN", `Only an instance admin may ${what}`),
+  /** A site action the principal's role on that site does not allow. */
+  siteForbidden: (site: string, what: string, roles: readonly string[]) =>
+    new ApiError(
+      403,
+      "FORBIDDEN",
+      `You may not ${what} on site "${site}": that needs the role ${roles.map((r) => `"${r}"`).join(" or ")} there`,
+    ),
+  /** A site action the principal has on no site at all. */
+  noSiteRole: (what: string, roles: readonly string[]) =>
+    new ApiError(
+      403,
+      "FORBIDDEN",
+      `You may not ${what}: that needs the role ${roles.map((r) => `"${r}"`).join(" or ")} on a site`,
+    ),
+  forbidden: (message: string) => new ApiError(403, "FORBIDDEN", message),
+  tooManyAttempts: (seconds: number) =>
+    new ApiError(
+      429,
+      "TOO_MANY_ATTEMPTS",
+      `Too many sign-in attempts: try again in ${seconds} second${seconds === 1 ? "" : "s"}`,
+      undefined,
+      { "retry-after": String(seconds) },
+    ),
+  /** The bounded queue of password hashes is full (src/auth/password.ts). */
+  hashingBusy: () =>
+    new ApiError(
+      503,
+      "BUSY",
+      "The server is busy checking passwords: try again in a few seconds",
+      undefined,
+      { "retry-after": "2" },
+    ),
+  weakPassword: (at: string, why: string) => new ApiError(400, "WEAK_PASSWORD", `${at}: ${why}`),
+  wrongPassword: () =>
+    new ApiError(400, "WRONG_PASSWORD", "body/currentPassword: this is not your current password"),
+  /** One message for unknown, used and revoked links: none of them says anything more. */
+  linkInvalid: (what: "invitation" | "reset") =>
+    new ApiError(
+      404,
+      "LINK_INVALID",
+      `This ${what === "invitation" ? "invitation" : "password reset"} link is not valid: it may have been used or withdrawn; ask an admin for a new one`,
+    ),
+  linkExpired: (what: "invitation" | "reset", at: string) =>
+    new ApiError(
+      410,
+      "LINK_EXPIRED",
+      `This ${what === "invitation" ? "invitation" : "password reset"} link expired at ${at}; ask an admin for a new one`,
+    ),
+  accountDisabled: () =>
+    new ApiError(403, "ACCOUNT_DISABLED", "This account is disabled: ask an admin to enable it"),
+  userExists: (email: string) =>
+    new ApiError(
+      409,
+      "USER_EXISTS",
+      `${email} already has an account: give them a role with POST /api/v1/sites/{id}/members`,
+    ),
+  userNotFound: (who: string) => new ApiError(404, "USER_NOT_FOUND", `No user ${who}`),
+  invitationNotFound: (id: string) =>
+    new ApiError(404, "INVITATION_NOT_FOUND", `No pending invitation "${id}"`),
+  sessionNotFound: (id: string) =>
+    new ApiError(404, "SESSION_NOT_FOUND", `No session "${id}" of yours`),
+  lastAdmin: () =>
+    new ApiError(
+      409,
+      "LAST_ADMIN",
+      "This is the last enabled instance admin: make someone else an instance admin first",
+    ),
+  confirmMismatch: (id: string) =>
+    new ApiError(
+      400,
+      "CONFIRMATION_MISMATCH",
+      `body/confirm: type the site's id ("${id}") to confirm that it and all its data are deleted`,
+    ),
   setupDone: () => new ApiError(409, "SETUP_DONE", "An admin already exists: sign in instead"),
   badSetupToken: () =>
     new ApiError(403, "BAD_SETUP_TOKEN", "The setup token is wrong or was already used"),

@@ -23,18 +23,21 @@ async function main(): Promise<void> {
     `data in ${settings.dataDir}; ClickHouse ${settings.clickhouse.url ? settings.clickhouse.url : "embedded (chDB)"}`,
   );
 
-  const stack = await startStack(settings, {
-    log,
-    fastify: {
-      logger: {
-        level: process.env.SIGHTLINE_LOG_LEVEL ?? "warn",
-        // Raw client addresses are never logged: requests are logged by method and path only.
-        serializers: {
-          req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }),
-        },
-      },
-    },
-  });
+  let stack: Awaited<ReturnType<typeof startStack>>;
+  try {
+    stack = await startStack(settings, {
+      log,
+      // Requests are logged by method and path only (src/security.ts): no raw client addresses,
+      // no query strings.
+      fastify: { logger: { level: process.env.SIGHTLINE_LOG_LEVEL ?? "warn" } },
+    });
+  } catch (error) {
+    if (error instanceof SettingsError) {
+      console.error(error.message);
+      process.exit(78);
+    }
+    throw error;
+  }
   const address = await stack.app.listen({
     host: settings.server.host,
     port: settings.server.port,
@@ -46,7 +49,9 @@ async function main(): Promise<void> {
   if (token) {
     log("no admin yet. Open this link once to create one (the token is valid until restart):");
     log(`  ${shown}/?setup=${token}`);
-    log("or set SIGHTLINE_ADMIN_EMAIL and SIGHTLINE_ADMIN_PASSWORD (12+ characters) and restart.");
+    log(
+      "or set SIGHTLINE_ADMIN_EMAIL and SIGHTLINE_ADMIN_PASSWORD (12+ characters, not easy to guess) and restart.",
+    );
   } else {
     log("sign in with your admin email and password.");
   }

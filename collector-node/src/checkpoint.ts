@@ -9,8 +9,8 @@ export interface Range {
 
 /**
  * What the shipper has delivered: per spool file, the byte offset acknowledged by ClickHouse, and
- * the batch in flight (if any), so that after a crash the same ranges are re-sent with the same
- * deduplication token.
+ * the ranges in flight (one line batch, or the whole files being shipped side by side), so that
+ * after a crash the same ranges are re-sent the same way, with the same deduplication tokens.
  */
 export interface CheckpointState {
   /**

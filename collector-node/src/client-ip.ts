@@ -1,10 +1,7 @@
 import { BlockList, isIP } from "node:net";
 
-/**
- * Resolves the client address: forwarding headers are believed only when the direct peer is a
- * configured proxy, otherwise anyone could choose the IP we hash.
- */
-export function createClientIpResolver(trustedProxies: readonly string[]) {
+/** Whether an address is one of `trustedProxies` (exact IPs or CIDRs; throws on a bad entry). */
+export function createProxyTrust(trustedProxies: readonly string[]): (ip: string) => boolean {
   const trusted = new BlockList();
   for (const entry of trustedProxies) {
     const [address = "", prefix] = entry.split("/");
@@ -14,11 +11,19 @@ export function createClientIpResolver(trustedProxies: readonly string[]) {
     if (prefix === undefined) trusted.addAddress(address, family);
     else trusted.addSubnet(address, Number(prefix), family);
   }
-  const isTrusted = (ip: string) => {
-    const family = isIP(ip);
-    return family !== 0 && trusted.check(ip, family === 6 ? "ipv6" : "ipv4");
+  return (ip: string) => {
+    const bare = ip.startsWith("::ffff:") ? ip.slice(7) : ip;
+    const family = isIP(bare);
+    return family !== 0 && trusted.check(bare, family === 6 ? "ipv6" : "ipv4");
   };
+}
 
+/**
+ * Resolves the client address: forwarding headers are believed only when the direct peer is a
+ * configured proxy, otherwise anyone could choose the IP we hash.
+ */
+export function createClientIpResolver(trustedProxies: readonly string[]) {
+  const isTrusted = createProxyTrust(trustedProxies);
   const none = trustedProxies.length === 0;
 
   return (peer: string, header: (name: string) => string | undefined): string => {

@@ -14,7 +14,7 @@ import { DATABASE, loadSettings, migrate, openClickHouse } from "@sightline/conf
 import { type EventRow, formatTimestamp, ndjsonLines } from "@sightline/edge";
 import { eventRow } from "@sightline/edge/testing";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import { CheckpointFile } from "./checkpoint.ts";
+import { CheckpointFile, type Range } from "./checkpoint.ts";
 import { checkRollups, rebuildRollups } from "./rollups.ts";
 import { Shipper, sqlString } from "./shipper.ts";
 import { scanLines } from "./spool-files.ts";
@@ -100,13 +100,8 @@ describe("Shipper into embedded ClickHouse", () => {
     await first.drain();
     // Simulate a crash after ClickHouse stored the batch but before the checkpoint moved.
     const checkpoint = new CheckpointFile(join(spoolDir, "shipper.checkpoint.json"));
-    const state = checkpoint.read();
-    const end = state.shipped["events-a.ndjson"] ?? 0;
-    checkpoint.write({
-      ...state,
-      shipped: {},
-      inflight: [{ file: "events-a.ndjson", start: 0, end }],
-    });
+    const end = checkpoint.read().shipped["events-a.ndjson"] ?? 0;
+    crashedWithInflight([{ file: "events-a.ndjson", start: 0, end }]);
     await shipper({ isSealed: () => false }).drain();
     expect(await counts()).toEqual({ rows: 40, ids: 40 });
   });
@@ -157,6 +152,32 @@ const rollupEvents = async () =>
     )[0]?.n,
   );
 
+/** What a crash before the checkpoint moved leaves: nothing acknowledged, these ranges in flight. */
+function crashedWithInflight(inflight: Range[]): void {
+  const checkpoint = new CheckpointFile(join(spoolDir, "shipper.checkpoint.json"));
+  checkpoint.write({ ...checkpoint.read(), shipped: {}, inflight });
+}
+
+/** The spool files back as they were, all of them in flight: a crash before any acknowledgement. */
+function crashedWithFilesInflight(files: Record<string, string>): void {
+  const ranges = Object.entries(files).map(([file, text]) => {
+    writeFileSync(join(spoolDir, file), text);
+    return { file, start: 0, end: Buffer.byteLength(text) };
+  });
+  crashedWithInflight(ranges);
+}
+
+/** What a crash between the events write and its views' writes leaves: no rollup rows of the site. */
+async function loseRollups(): Promise<void> {
+  for (const table of ["events_hourly", "visitor_slots"]) {
+    await ch.client.command({
+      query: `ALTER TABLE ${DATABASE}.${table} DELETE WHERE site_id = {site:String}`,
+      query_params: { site },
+      clickhouse_settings: { mutations_sync: "2" },
+    });
+  }
+}
+
 const DAY_RANGE = () => {
   const now = Date.now();
   const iso = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace("T", " ");
@@ -196,12 +217,7 @@ describe("Shipper routing, dead letters, archive, time batching and rollups", ()
     expect(Number(dead[0]?.offset)).toBe(Buffer.byteLength(rows("a", 10)));
     expect(dead[1]?.line).toBe("not json at all");
     // A resend of the same batch (a crash before the checkpoint moved) adds nothing.
-    const checkpoint = new CheckpointFile(join(spoolDir, "shipper.checkpoint.json"));
-    checkpoint.write({
-      ...checkpoint.read(),
-      shipped: {},
-      inflight: [{ file: "events-a.ndjson", start: 0, end: Buffer.byteLength(lines) }],
-    });
+    crashedWithInflight([{ file: "events-a.ndjson", start: 0, end: Buffer.byteLength(lines) }]);
     writeFileSync(join(spoolDir, "events-a.ndjson"), lines);
     await shipper().drain();
     expect(await counts()).toMatchObject({ ids: 20 });
@@ -260,13 +276,7 @@ describe("Shipper routing, dead letters, archive, time batching and rollups", ()
     writeFileSync(file, lines);
     await shipper().drain();
     // A crash between the events write and its views' writes: the rollups lost this site's rows.
-    for (const table of ["events_hourly", "visitor_slots"]) {
-      await ch.client.command({
-        query: `ALTER TABLE ${DATABASE}.${table} DELETE WHERE site_id = {site:String}`,
-        query_params: { site },
-        clickhouse_settings: { mutations_sync: "2" },
-      });
-    }
+    await loseRollups();
     expect(await rollupEvents()).toBe(0);
     const mismatch = await checkRollups(ch.client, DAY_RANGE());
     expect(mismatch).toHaveLength(2);
@@ -278,12 +288,7 @@ describe("Shipper routing, dead letters, archive, time batching and rollups", ()
     expect(slots?.source).toBeGreaterThan(0);
     // The checkpoint still says the batch is in flight: a restarted shipper resends and repairs.
     writeFileSync(file, lines);
-    const checkpoint = new CheckpointFile(join(spoolDir, "shipper.checkpoint.json"));
-    checkpoint.write({
-      ...checkpoint.read(),
-      shipped: {},
-      inflight: [{ file: "events-a.ndjson", start: 0, end: Buffer.byteLength(lines) }],
-    });
+    crashedWithInflight([{ file: "events-a.ndjson", start: 0, end: Buffer.byteLength(lines) }]);
     await shipper().drain();
     expect(await rollupEvents()).toBe(12);
     // Rebuilding again only unions the same ids: counts stay exact.
@@ -305,12 +310,7 @@ describe("Shipper letting the embedded engine read whole sealed files", () => {
     expect(await rollupEvents()).toBe(30);
     // The checkpoint still says in flight (a crash before it moved): same path, same token.
     writeFileSync(join(spoolDir, "events-a.ndjson"), lines);
-    const checkpoint = new CheckpointFile(join(spoolDir, "shipper.checkpoint.json"));
-    checkpoint.write({
-      ...checkpoint.read(),
-      shipped: {},
-      inflight: [{ file: "events-a.ndjson", start: 0, end: Buffer.byteLength(lines) }],
-    });
+    crashedWithInflight([{ file: "events-a.ndjson", start: 0, end: Buffer.byteLength(lines) }]);
     await shipper({ engineReadsFiles: true }).drain();
     expect(await counts()).toEqual({ rows: 30, ids: 30 });
     expect(await rollupEvents()).toBe(30);
@@ -327,17 +327,7 @@ describe("Shipper letting the embedded engine read whole sealed files", () => {
     const checkpointPath = join(spoolDir, "shipper.checkpoint.json");
     expect(new CheckpointFile(checkpointPath).read().inflight).toBeNull();
     // A crash before either acknowledgement moved the checkpoint: both files come back.
-    writeFileSync(join(spoolDir, "events-a.ndjson"), a);
-    writeFileSync(join(spoolDir, "events-b.ndjson"), b);
-    const checkpoint = new CheckpointFile(checkpointPath);
-    checkpoint.write({
-      ...checkpoint.read(),
-      shipped: {},
-      inflight: [
-        { file: "events-a.ndjson", start: 0, end: Buffer.byteLength(a) },
-        { file: "events-b.ndjson", start: 0, end: Buffer.byteLength(b) },
-      ],
-    });
+    crashedWithFilesInflight({ "events-a.ndjson": a, "events-b.ndjson": b });
     const again = shipper({ engineReadsFiles: true });
     await again.drain();
     expect(again.stats).toMatchObject({ shippedRows: 45, botRows: 2, batches: 2 });
@@ -432,6 +422,50 @@ describe("Shipper letting the embedded engine read whole sealed files", () => {
     await s.drain();
     expect(s.stats).toMatchObject({ shippedRows: 6, batches: 1 });
     expect(await counts()).toEqual({ rows: 6, ids: 6 });
+  });
+
+  it("repairs the rollups of whole files it resends after a crash, each for its own hours", async () => {
+    const hour = 3_600_000;
+    const at = (ms: number) => formatTimestamp(ms);
+    const earlier = Date.now() - 5 * hour;
+    const a =
+      ndjsonLines(Array.from({ length: 8 }, (_, i) => row(`ra-${i}`, { ts: at(earlier) }))) +
+      ndjsonLines([row("ra-bot", { is_bot: 1 })]);
+    const b = rows("rb", 6);
+    writeFileSync(join(spoolDir, "events-a.ndjson"), a);
+    writeFileSync(join(spoolDir, "events-b.ndjson"), b);
+    await shipper({ engineReadsFiles: true }).drain();
+    expect(await rollupEvents()).toBe(14);
+    // A crash between the events writes and their views' writes: the rollups lost both files.
+    await loseRollups();
+    crashedWithFilesInflight({ "events-a.ndjson": a, "events-b.ndjson": b });
+    const logs: string[] = [];
+    await shipper({ engineReadsFiles: true, log: (m) => logs.push(m) }).drain();
+    expect(await counts()).toEqual({ rows: 14, ids: 14 });
+    expect(await rollupEvents()).toBe(14);
+    expect(await checkRollups(ch.client, DAY_RANGE())).toEqual([]);
+    expect(logs.filter((l) => l.includes("re-checked rollups"))).toHaveLength(2);
+  });
+
+  it("ships a sealed file larger than 2 × batchBytes line by line, never as one statement", async () => {
+    const text = rows("big", 40);
+    writeFileSync(join(spoolDir, "events-a.ndjson"), text);
+    let fileReads = 0;
+    const counting = new Proxy(shipperSession, {
+      get(target, prop, receiver) {
+        if (prop !== "command") return Reflect.get(target, prop, receiver);
+        return (params: Parameters<ClickHouseClient["command"]>[0]) => {
+          if (params.query.includes("file(")) fileReads++;
+          return target.command(params);
+        };
+      },
+    });
+    const batchBytes = Math.ceil(Buffer.byteLength(text) / 2) - 1;
+    const s = shipper({ engineReadsFiles: true, client: counting, batchBytes });
+    await s.drain();
+    expect(fileReads).toBe(0);
+    expect(s.stats.batches).toBe(3);
+    expect(await counts()).toEqual({ rows: 40, ids: 40 });
   });
 
   it("falls back to line batches, dead-lettering bad lines, when the engine refuses the file", async () => {

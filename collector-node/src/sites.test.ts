@@ -1,6 +1,7 @@
 import { mkdtempSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { openSitesDb } from "@sightline/config";
 import { open } from "lmdb";
 import { describe, expect, it } from "vitest";
 import { FileSiteDirectory, LmdbSiteDirectory } from "./sites.ts";
@@ -8,9 +9,9 @@ import { FileSiteDirectory, LmdbSiteDirectory } from "./sites.ts";
 describe("LmdbSiteDirectory", () => {
   it("reads the backend's sites database in the shared LMDB folder", async () => {
     const path = mkdtempSync(join(tmpdir(), "sl-lmdb-"));
-    // Written the way backend/src/store/store.ts writes it.
+    // Written the way backend/src/store/store.ts writes it (a record of an older release).
     const root = open({ path });
-    const sites = root.openDB({ name: "sites" });
+    const sites = openSitesDb(root);
     await sites.put("shop.test", {
       id: "shop.test",
       name: "Shop",

@@ -1,38 +1,37 @@
 import { readFileSync, statSync } from "node:fs";
+import { SiteReader } from "@sightline/config";
 import type { SiteDirectory, SiteInfo } from "@sightline/edge";
-import { type Database, open, type RootDatabase } from "lmdb";
 import { z } from "zod";
 
 const CACHE_MS = 5_000;
 
 /**
- * The backend's sites, read straight from its LMDB (`<dataDir>/lmdb`, database `sites`): LMDB
- * is safe to share between processes on one machine. Lookups are cached for 5 seconds, unknown
- * ids too, so a flood of requests for a bogus site costs no reads.
+ * The backend's sites, read through the shared site reader of @sightline/config (the one
+ * definition of the stored record) from its LMDB folder (`<dataDir>/lmdb`): LMDB is safe to share
+ * between processes on one machine. Lookups are cached for 5 seconds, unknown ids too, so a flood
+ * of requests for a bogus site costs no reads.
  */
 export class LmdbSiteDirectory implements SiteDirectory {
-  readonly #root: RootDatabase;
-  readonly #sites: Database<SiteInfo, string>;
+  readonly #reader: SiteReader;
   readonly #cache = new Map<string, { site: SiteInfo | undefined; until: number }>();
 
   constructor(path: string) {
-    this.#root = open({ path });
-    this.#sites = this.#root.openDB<SiteInfo, string>({ name: "sites" });
+    this.#reader = new SiteReader(path);
   }
 
   get(siteId: string): SiteInfo | undefined {
     const now = Date.now();
     const hit = this.#cache.get(siteId);
     if (hit && hit.until > now) return hit.site;
-    const value = this.#sites.get(siteId);
-    const site = value ? { id: value.id, domains: [...value.domains] } : undefined;
+    const value = this.#reader.get(siteId);
+    const site = value ? { id: value.id, domains: value.domains } : undefined;
     if (this.#cache.size > 10_000) this.#cache.clear();
     this.#cache.set(siteId, { site, until: now + CACHE_MS });
     return site;
   }
 
   async close(): Promise<void> {
-    await this.#root.close();
+    await this.#reader.close();
   }
 }
 

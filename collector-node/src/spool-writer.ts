@@ -149,7 +149,7 @@ export class SpoolWriter {
       this.#queue.push({ data, chunk, resolve, reject });
       if (!this.#writing) {
         // Written once this turn of the event loop has read every request that arrived with it:
-        // their appends share one write (started at once, each request got a write of its own).
+        // their appends share one write (written at once, each request would get its own).
         this.#writing = true;
         setImmediate(() => void this.#drain());
       }

@@ -13,4 +13,22 @@ export {
   type Settings,
   SettingsError,
   settingsSchema,
+  wholeFileMaxBytes,
 } from "./settings.ts";
+export { deleteSiteData, SITE_TABLES, setSiteRetention } from "./site-data.ts";
+export {
+  DEFAULT_FEATURES,
+  DEFAULT_RETENTION,
+  DEFAULT_SITE_TIMEZONE,
+  IDENTITY_MODES,
+  type IdentityMode,
+  openSitesDb,
+  type Retention,
+  readSite,
+  SITE_FEATURES,
+  SITES_DB,
+  type Site,
+  type SiteFeature,
+  SiteReader,
+  type StoredSite,
+} from "./sites.ts";

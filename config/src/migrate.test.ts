@@ -1,7 +1,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { EVENT_COLUMNS } from "@sightline/edge";
+import { COLUMNS, EVENT_COLUMNS } from "@sightline/edge";
 import { afterAll, describe, expect, it } from "vitest";
 import { DATABASE, openClickHouse } from "./clickhouse.ts";
 import { migrate, readMigrations } from "./migrate.ts";
@@ -30,16 +30,19 @@ describe("migrations on embedded ClickHouse", () => {
     expect(await rs.json()).toEqual([{ n: readMigrations().length }]);
   });
 
-  it("create an events table whose columns are exactly the edge row fields", async () => {
+  it("create events and bot_events tables whose columns are exactly the edge column table's", async () => {
     await migrate(ch.client);
-    const rs = await ch.client.query({
-      query:
-        "SELECT name FROM system.columns WHERE database = {db:String} AND table = 'events' ORDER BY position",
-      query_params: { db: DATABASE },
-      format: "JSONEachRow",
-    });
-    const columns = (await rs.json<{ name: string }>()).map((r) => r.name);
-    expect(columns).toEqual([...EVENT_COLUMNS]);
+    const expected = Object.entries(COLUMNS).map(([name, c]) => ({ name, type: c.clickhouse }));
+    expect(expected.map((c) => c.name)).toEqual([...EVENT_COLUMNS]);
+    for (const table of ["events", "bot_events", "events_with_bots"]) {
+      const rs = await ch.client.query({
+        query:
+          "SELECT name, type FROM system.columns WHERE database = {db:String} AND table = {table:String} ORDER BY position",
+        query_params: { db: DATABASE, table },
+        format: "JSONEachRow",
+      });
+      expect(await rs.json(), table).toEqual(expected);
+    }
   });
 
   it("serves reads from a read-only session that refuses writes and extra statements", async () => {

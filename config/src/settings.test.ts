@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { durationMs, loadSettings, SettingsError } from "./settings.ts";
+import { durationMs, loadSettings, SettingsError, wholeFileMaxBytes } from "./settings.ts";
 
 function dir(yaml?: string): string {
   const d = mkdtempSync(join(tmpdir(), "sl-settings-"));
@@ -54,6 +54,22 @@ describe("loadSettings", () => {
     expect(() => loadSettings({ cwd: dir(), env: { SIGHTLINE_AUTH_JWT_SECRET: "short" } })).toThrow(
       /auth\.jwtSecret .*32 characters/,
     );
+  });
+
+  it("refuses spool files too large for the embedded engine to read whole, naming both settings", () => {
+    const env = { SIGHTLINE_SPOOL_MAX_FILE_BYTES: String(128 << 20) };
+    expect(() => loadSettings({ cwd: dir(), env })).toThrow(
+      /spool\.maxFileBytes \(from SIGHTLINE_SPOOL_MAX_FILE_BYTES\): must be at most 2 × shipper\.batchBytes \(67108864 bytes\)/,
+    );
+    expect(() => loadSettings({ cwd: dir("shipper:\n  batchBytes: 1048576\n"), env: {} })).toThrow(
+      /spool\.maxFileBytes: .*shipper\.batchBytes \(2097152 bytes\).*raise shipper\.batchBytes/,
+    );
+    // Raised together, or a ClickHouse server (which never reads spool files), it is fine.
+    const both = { ...env, SIGHTLINE_SHIPPER_BATCH_BYTES: String(64 << 20) };
+    expect(loadSettings({ cwd: dir(), env: both }).spool.maxFileBytes).toBe(128 << 20);
+    const server = { ...env, SIGHTLINE_CLICKHOUSE_URL: "http://ch.internal:8123" };
+    expect(loadSettings({ cwd: dir(), env: server }).spool.maxFileBytes).toBe(128 << 20);
+    expect(wholeFileMaxBytes(32 << 20)).toBe(64 << 20);
   });
 
   it("refuses unknown keys, naming them", () => {

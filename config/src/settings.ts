@@ -4,9 +4,23 @@ import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 
 const byteSize = z.number().int().positive();
+const duration = z.string().regex(/^[1-9]\d*[smhd]$/, "must be a duration such as 15m, 12h or 7d");
+
+/** How many batches' worth of bytes a spool file may hold and still be read whole by the engine. */
+const WHOLE_FILE_BATCHES = 2;
+
+/**
+ * The largest spool file the shipper lets embedded ClickHouse read whole (`INSERT … SELECT FROM
+ * file()`, the fast path): twice `shipper.batchBytes`. A whole file that has to fall back to line
+ * batches (a torn last line, bad data) is read into memory at once, so this bounds that memory as
+ * batchBytes bounds a batch's. Larger files are shipped line by line.
+ */
+export function wholeFileMaxBytes(batchBytes: number): number {
+  return WHOLE_FILE_BATCHES * batchBytes;
+}
 
 /** Every setting, its type and default. config/sightline.example.yaml documents each one. */
-export const settingsSchema = z.strictObject({
+const settingsObject = z.strictObject({
   dataDir: z.string().min(1).default("./data"),
   server: z
     .strictObject({
@@ -36,10 +50,12 @@ export const settingsSchema = z.strictObject({
       jwtSecret: z
         .union([z.literal(""), z.string().min(32, "must be at least 32 characters")])
         .default(""),
-      tokenTtl: z
-        .string()
-        .regex(/^\d+[smhd]$/, "must be a duration such as 30m, 12h or 7d")
-        .default("12h"),
+      /** Access tokens (JWT, always with `exp`); a session renews them with its refresh token. */
+      tokenTtl: duration.default("15m"),
+      /** A session (its refresh token) unused this long ends; every refresh moves it on. */
+      sessionTtl: duration.default("30d"),
+      /** Invitation links expire after this long (password reset links after a day). */
+      invitationTtl: duration.default("7d"),
     })
     .prefault({}),
   admin: z
@@ -91,6 +107,10 @@ export const settingsSchema = z.strictObject({
       internalToken: z
         .union([z.literal(""), z.string().min(32, "must be at least 32 characters")])
         .default(""),
+      /** Bearer token of `GET /metrics` (/sl/metrics in all-in-one). Empty: the endpoint answers 404. */
+      metricsToken: z
+        .union([z.literal(""), z.string().min(32, "must be at least 32 characters")])
+        .default(""),
       /** Query keys kept besides the built-in allowlist (utm_*, click ids, ref). */
       extraQueryKeys: z
         .array(z.string().regex(/^[\w.-]{1,64}$/, "must be a query key such as page or lang"))
@@ -111,6 +131,19 @@ export const settingsSchema = z.strictObject({
       siteBurst: z.number().int().positive().default(100_000),
     })
     .prefault({}),
+});
+
+/** The settings with the rules that tie two of them together. */
+export const settingsSchema = settingsObject.superRefine((s, ctx) => {
+  // Larger spool files would quietly miss the embedded engine's fast path: say so at start-up.
+  const most = wholeFileMaxBytes(s.shipper.batchBytes);
+  if (s.clickhouse.url === "" && s.spool.maxFileBytes > most) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["spool", "maxFileBytes"],
+      message: `must be at most ${WHOLE_FILE_BATCHES} × shipper.batchBytes (${most} bytes) with embedded ClickHouse, which reads a sealed spool file whole only up to that size; raise shipper.batchBytes or lower spool.maxFileBytes`,
+    });
+  }
 });
 
 export type Settings = z.infer<typeof settingsSchema>;

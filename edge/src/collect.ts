@@ -1,3 +1,4 @@
+import { WIRE_EVENT_FIELDS } from "@sightline/tracker/wire";
 import { jsonDepth } from "./depth.ts";
 import { eventTime } from "./event-time.ts";
 import { cleanGeo, type GeoInfo, type GeoLookup, NO_GEO } from "./geo.ts";
@@ -54,23 +55,8 @@ export type CollectResult =
   | { ok: true; rows: EventRow[]; rejected: RejectCounts }
   | { ok: false; status: 400 | 403 | 413; code: string; message: string; rejected: RejectCounts };
 
-const FIELD_NAMES: Record<string, string> = {
-  i: "event_id",
-  h: "hash_routing",
-  a: "automation",
-  m: "revenue",
-  em: "engaged_ms",
-  sd: "scroll_depth",
-  n: "name",
-  t: "timestamp",
-  u: "url",
-  r: "referrer",
-  v: "visitor_id",
-  x: "session_id",
-  w: "user_id",
-  l: "language",
-  p: "props",
-};
+/** Rejections are counted as `invalid_<name>`, by the wire field's name (tracker/src/wire.ts). */
+const FIELD_NAMES: Readonly<Record<string, string>> = WIRE_EVENT_FIELDS;
 
 function fail(
   status: 400 | 403 | 413,
@@ -242,8 +228,8 @@ export async function collect(input: CollectInput, deps: CollectDeps): Promise<C
       os_version: device.os_version,
       // The tracker's automation flag (navigator.webdriver) makes any browser a bot.
       device: event.a === 1 ? "bot" : device.device,
-      is_bot: event.a === 1 ? 1 : device.is_bot,
       language: event.l ?? "",
+      is_bot: event.a === 1 ? 1 : device.is_bot,
       props,
       revenue: event.m?.a ?? 0,
       currency: event.m?.c ?? "",

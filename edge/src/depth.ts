@@ -1,6 +1,8 @@
 /**
- * The deepest nesting of arrays and objects in JSON text, counted without parsing so a hostile
- * body is refused before any work is spent on it. Brackets inside strings do not count.
+ * The deepest nesting of arrays and objects in JSON text, counted by one scan of the text so its
+ * cost does not grow with the shape. collect() asks only for bodies the fast path did not take
+ * (after JSON.parse, which copes with any depth), so a deeply nested body is refused before the
+ * zod schema recurses into it. Brackets inside strings do not count.
  */
 export function jsonDepth(text: string, stopAt = Number.POSITIVE_INFINITY): number {
   let depth = 0;

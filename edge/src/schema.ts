@@ -1,10 +1,12 @@
+import type { WireBatch as TrackerBatch, WireEvent as TrackerEvent } from "@sightline/tracker/wire";
 import { z } from "zod";
 import { LIMITS } from "./limits.ts";
 
 /**
- * The tracker's wire format. Keys are one letter to keep the tracker small:
- * see tracker/README.md for the meaning of each. wire-check.ts holds a fast path of these schemas
- * for valid input: keep the two in step.
+ * The checks the collector runs on the tracker's wire format. The format itself (its keys, their
+ * names, their types) is defined once, in tracker/src/wire.ts; these schemas add the limits, and
+ * the compile-time checks at the end keep them to exactly those keys and types. wire-check.ts is
+ * a fast path of these schemas for valid input, with its key lists from the same tables.
  */
 export function hasControlCharacter(text: string): boolean {
   for (let i = 0; i < text.length; i++) {
@@ -77,3 +79,13 @@ export const wireBatchSchema = z.strictObject({
   e: z.array(z.unknown()).min(1).max(LIMITS.eventsPerBatch),
 });
 export type WireBatch = z.infer<typeof wireBatchSchema>;
+
+// Fail to compile when the schemas and the tracker's wire types disagree on a key or a type.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Keys<T> = keyof T;
+const _eventKeys: Same<Keys<WireEvent>, Keys<TrackerEvent>> = true;
+const _eventTypes: TrackerEvent extends WireEvent ? true : false = true;
+const _batchKeys: Same<Keys<WireBatch> | "sv" | "c", Keys<TrackerBatch>> = true;
+void _eventKeys;
+void _eventTypes;
+void _batchKeys;

@@ -1,3 +1,4 @@
+import { WIRE_BATCH_FIELDS, WIRE_EVENT_FIELDS } from "@sightline/tracker/wire";
 import { LIMITS } from "./limits.ts";
 import { hasControlCharacter, type WireBatch, type WireEvent } from "./schema.ts";
 
@@ -9,23 +10,8 @@ import { hasControlCharacter, type WireBatch, type WireEvent } from "./schema.ts
  * Validating per event with zod cost about as much as the rest of an event's enrichment.
  */
 
-const EVENT_KEYS: ReadonlySet<string> = new Set([
-  "i",
-  "n",
-  "t",
-  "u",
-  "r",
-  "v",
-  "x",
-  "w",
-  "l",
-  "h",
-  "a",
-  "m",
-  "em",
-  "sd",
-  "p",
-]);
+const EVENT_KEYS: ReadonlySet<string> = new Set(Object.keys(WIRE_EVENT_FIELDS));
+const BATCH_KEYS: ReadonlySet<string> = new Set(Object.keys(WIRE_BATCH_FIELDS));
 const NAME = /^[\w.:-]+$/;
 const CURRENCY = /^[A-Z]{3}$/;
 
@@ -117,7 +103,7 @@ export function quickWireEvent(raw: unknown): WireEvent | null {
 /** The envelope when it certainly passes `wireBatchSchema`, else null (then ask zod). */
 export function quickWireBatch(raw: unknown): WireBatch | null {
   if (!isRecord(raw)) return null;
-  for (const key in raw) if (key !== "s" && key !== "sv" && key !== "c" && key !== "e") return null;
+  for (const key in raw) if (!BATCH_KEYS.has(key)) return null;
   const { e } = raw;
   const ok =
     str(raw.s, 1, 253) &&

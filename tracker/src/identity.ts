@@ -1,7 +1,6 @@
 import { hash, randomId } from "./ids.ts";
+import { SESSION_TIMEOUT_MS } from "./rules.ts";
 import { S, set } from "./store.ts";
-
-export const SESSION_IDLE_MS = 30 * 60 * 1000;
 
 export type Nav = Navigator & { globalPrivacyControl?: boolean; deviceMemory?: number };
 
@@ -47,7 +46,7 @@ export const fingerprint = (n: Nav): string => {
  */
 export const sessionId = (now: number): string => {
   const [id, last] = (S.sl_s || "").split(".");
-  const sid = (now - +last! <= SESSION_IDLE_MS && id) || randomId();
+  const sid = (now - +last! <= SESSION_TIMEOUT_MS && id) || randomId();
   set("sl_s", `${sid}.${now}`);
   return sid;
 };

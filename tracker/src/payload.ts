@@ -7,37 +7,9 @@
  */
 export const SCRIPT_VERSION = "4";
 
-export type Props = Record<string, string | number | boolean>;
+export type { Props, WireBatch, WireEvent } from "./wire.ts";
 
-/** One event on the wire. Keys are short to keep requests small; see README.md. */
-export interface WireEvent {
-  i: string;
-  n: string;
-  t: number;
-  u: string;
-  r?: string;
-  l?: string;
-  v?: string | undefined;
-  x?: string;
-  w?: string | undefined;
-  h?: 1 | undefined;
-  a?: 1 | undefined;
-  m?: { a: number; c: string } | undefined;
-  em?: number;
-  sd?: number;
-  p?: Props | undefined;
-}
-
-/**
- * One request body. `c` is the client's clock when the request was built (each retry and beacon
- * builds its own), so the collector can correct the events' `t` for the client's clock skew.
- */
-export interface WireBatch {
-  s: string;
-  sv: string;
-  c: number;
-  e: WireEvent[];
-}
+import type { Props, WireEvent } from "./wire.ts";
 
 /** Event names the collector accepts. */
 export const NAME = /^[\w.:-]{1,64}$/;

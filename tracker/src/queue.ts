@@ -91,7 +91,7 @@ export const createOutbox = (site: string, url: string) => {
       .then(
         guard((r: Response) => {
           const tried = -~tries;
-          if (DONE.test(r.status as unknown as string)) retry();
+          if (DONE.test(r.status as unknown as string)) sendNow();
           else {
             if (!gone) batch.map((k, i) => set(k, values[i]));
             const ms =
@@ -103,7 +103,8 @@ export const createOutbox = (site: string, url: string) => {
         }),
       );
   });
-  const retry = () => {
+  // Forgets any backoff and sends what is queued: after a success, and when the browser is online.
+  const sendNow = () => {
     set("sl_b");
     flush();
   };
@@ -130,7 +131,7 @@ export const createOutbox = (site: string, url: string) => {
       if (release) lead();
     }
   });
-  on("online", retry);
+  on("online", sendNow);
   // Another tab stored something (an event, its session): the sending tab looks at the queue.
   on("storage", () => schedule(BATCH_DELAY_MS));
 

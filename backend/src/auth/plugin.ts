@@ -1,53 +1,197 @@
+import fastifyCookie from "@fastify/cookie";
 import fastifyJwt from "@fastify/jwt";
+import { createClientIpResolver, createProxyTrust } from "@sightline/collector-node";
 import { durationMs } from "@sightline/config";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
+import type { AppContext } from "../context.ts";
 import { errors } from "../errors.ts";
-import type { Role } from "../store/store.ts";
+import type { User } from "../store/users.ts";
+import type { SiteLocator } from "./locators.ts";
+import { type Action, allows, definition, type Principal } from "./permissions.ts";
 
-export interface TokenClaims {
+/** What a route needs: the action, and where the request names the sites it is checked on. */
+export interface Access {
+  action: Action;
+  sites?: SiteLocator;
+}
+
+/** The claims of an access token. */
+export interface AccessClaims {
+  /** The user's id. */
   sub: string;
-  email: string;
-  role: Role;
+  /** The session's id. */
+  sid: string;
+  /** The user's token version when it was issued. */
+  tv: number;
+}
+
+export interface RouteAccess {
+  method: string;
+  url: string;
+  access: Access;
 }
 
 declare module "@fastify/jwt" {
   interface FastifyJWT {
-    payload: TokenClaims;
-    user: TokenClaims;
+    payload: AccessClaims;
+    user: AccessClaims;
   }
 }
 
 declare module "fastify" {
+  interface FastifyContextConfig {
+    /** Required on every /api/v1 route: registration fails without it. */
+    access?: Access;
+  }
+  interface FastifyRequest {
+    /** Who the request acts for; null on public routes. */
+    principal: Principal | null;
+  }
   interface FastifyInstance {
-    /** preHandler: requires a valid Bearer token. */
-    authenticate(request: FastifyRequest, reply: FastifyReply): Promise<void>;
-    /** preHandler: requires a valid Bearer token of an admin. */
-    requireAdmin(request: FastifyRequest, reply: FastifyReply): Promise<void>;
+    /** Every /api/v1 route with the access it declares, in registration order. */
+    accessRoutes: RouteAccess[];
+    /** The client's address (forwarding headers only from `server.trustedProxies`). */
+    clientAddress(request: FastifyRequest): string;
+    /** Whether the client reached us over https (directly, or per a trusted proxy). */
+    overHttps(request: FastifyRequest): boolean;
   }
 }
 
-/** JWT signing and the two guards every protected route uses. */
+/** The refresh token's cookie: sent only to the auth routes, never readable by scripts. */
+export const REFRESH_COOKIE = "sl_refresh";
+export const REFRESH_PATH = "/api/v1/auth";
+/** The API document and its page are public; their routes come from @fastify/swagger-ui. */
+const PUBLIC_PREFIXES = ["/api/v1/docs"];
+
+/** The principal of a user: roles are read from the record on every request, never the token. */
+export function principalOf(user: User, sessionId?: string): Principal {
+  return {
+    kind: "user",
+    id: user.id,
+    email: user.email,
+    instanceAdmin: user.instanceAdmin,
+    roles: user.roles,
+    ...(sessionId !== undefined ? { sessionId } : {}),
+  };
+}
+
+/**
+ * Authentication and the one permission guard. Every /api/v1 route declares
+ * `config: { access: { action, sites? } }`; a route without it cannot be registered.
+ *
+ * - onRequest: public actions pass; otherwise the Bearer access token is verified (signature,
+ *   `exp`), and its user and session are read from LMDB on every request: a deleted or disabled
+ *   user, a bumped token version or an ended session is a 401 at once. Then, before the body is
+ *   read, instance actions need an instance admin and site actions a role that allows them on
+ *   at least one site (403).
+ * - preHandler (after validation): the sites the request names (`access.sites`) are checked one
+ *   by one (403 naming the site and the roles that may).
+ */
 export const authPlugin = fp(
-  async (app: FastifyInstance, options: { secret: string; tokenTtl: string }) => {
+  async (app: FastifyInstance, options: { ctx: AppContext }) => {
+    const { ctx } = options;
+    const { settings } = ctx;
     await app.register(fastifyJwt, {
-      secret: options.secret,
-      sign: { expiresIn: Math.floor(durationMs(options.tokenTtl) / 1000) },
+      secret: ctx.jwtSecret,
+      sign: {
+        algorithm: "HS256",
+        expiresIn: Math.floor(durationMs(settings.auth.tokenTtl) / 1000),
+      },
+      verify: { algorithms: ["HS256"], requiredClaims: ["exp", "sub", "sid", "tv"] },
     });
-    app.decorate("authenticate", async (request: FastifyRequest) => {
-      try {
-        await request.jwtVerify();
-      } catch {
-        throw errors.unauthorized();
+    await app.register(fastifyCookie);
+
+    const resolveIp = createClientIpResolver(settings.server.trustedProxies);
+    const trusted = createProxyTrust(settings.server.trustedProxies);
+    app.decorate("clientAddress", (request: FastifyRequest) =>
+      resolveIp(request.raw.socket?.remoteAddress ?? request.ip, (name) => {
+        const value = request.headers[name];
+        return Array.isArray(value) ? value.join(",") : value;
+      }),
+    );
+    app.decorate("overHttps", (request: FastifyRequest) => {
+      if ((request.raw.socket as { encrypted?: boolean } | undefined)?.encrypted) return true;
+      const peer = request.raw.socket?.remoteAddress ?? "";
+      const proto = request.headers["x-forwarded-proto"];
+      return trusted(peer) && typeof proto === "string" && proto.split(",")[0]?.trim() === "https";
+    });
+
+    const routes: RouteAccess[] = [];
+    app.decorate("accessRoutes", routes);
+    app.decorateRequest("principal", null);
+
+    app.addHook("onRoute", (route) => {
+      if (!route.url.startsWith("/api/v1")) return;
+      if (!route.config?.access) {
+        if (!PUBLIC_PREFIXES.some((p) => route.url.startsWith(p))) {
+          throw new Error(
+            `${String(route.method)} ${route.url} declares no access: give it config.access (src/auth/permissions.ts)`,
+          );
+        }
+        route.config = { ...route.config, access: { action: "public" } };
+      }
+      const access = route.config.access as Access;
+      for (const method of [route.method].flat()) {
+        if (method !== "HEAD") routes.push({ method, url: route.url, access });
       }
     });
-    app.decorate("requireAdmin", async (request: FastifyRequest) => {
+
+    async function authenticate(request: FastifyRequest): Promise<Principal> {
+      if (!request.headers.authorization?.startsWith("Bearer ")) throw errors.unauthorized();
+      let claims: AccessClaims;
       try {
-        await request.jwtVerify();
-      } catch {
-        throw errors.unauthorized();
+        claims = await request.jwtVerify<AccessClaims>();
+      } catch (error) {
+        const code = (error as { code?: string }).code;
+        throw code === "FST_JWT_AUTHORIZATION_TOKEN_EXPIRED"
+          ? errors.tokenExpired()
+          : errors.unauthorized();
       }
-      if (request.user.role !== "admin") throw errors.forbidden();
+      const user = ctx.store.users.get(claims.sub);
+      const session = ctx.store.sessions.get(claims.sid);
+      if (
+        !user ||
+        user.disabled ||
+        user.tokenVersion !== claims.tv ||
+        !session ||
+        session.userId !== user.id
+      ) {
+        throw errors.sessionEnded();
+      }
+      return principalOf(user, session.id);
+    }
+
+    app.addHook("onRequest", async (request: FastifyRequest) => {
+      const access = request.routeOptions.config.access;
+      if (!access || access.action === "public") return;
+      const principal = await authenticate(request);
+      request.principal = principal;
+      if (allows(principal, access.action)) return;
+      const def = definition(access.action);
+      if (def.scope === "site") throw errors.noSiteRole(def.verb, def.roles ?? []);
+      throw errors.instanceOnly(def.verb);
+    });
+
+    app.addHook("preHandler", async (request: FastifyRequest) => {
+      const access = request.routeOptions.config.access;
+      const principal = request.principal;
+      if (!access?.sites || !principal) return;
+      const def = definition(access.action);
+      for (const site of new Set(access.sites.find(request, ctx))) {
+        if (!allows(principal, access.action, site)) {
+          throw errors.siteForbidden(site, def.verb, def.roles ?? []);
+        }
+      }
+    });
+
+    // Answers about who someone is, or that carry tokens, are never stored by any cache.
+    app.addHook("onSend", async (request: FastifyRequest, reply: FastifyReply) => {
+      const access = request.routeOptions.config.access;
+      if (!access) return;
+      if (access.action !== "public" || request.url.startsWith(REFRESH_PATH)) {
+        reply.header("cache-control", "no-store");
+      }
     });
   },
   { name: "sightline-auth" },

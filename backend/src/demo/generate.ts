@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { type DeviceInfo, type EventRow, formatTimestamp } from "@sightline/edge";
+import { SESSION_TIMEOUT_MS } from "@sightline/tracker/rules";
 import {
   ACTIVITY,
-  assertJsonSafe,
   BLOG_OTHER_PAGES,
   BLOG_OUTBOUND,
   BLOG_POSTS,
@@ -53,7 +53,6 @@ export interface DemoOptions {
 /** The tracker's SCRIPT_VERSION, as a real tracker would send it. */
 export const TRACKER_VERSION = "1";
 /** The tracker starts a new session after 30 minutes without activity. */
-export const SESSION_IDLE_MS = 30 * 60_000;
 
 const SECOND = 1000;
 const MINUTE = 60_000;
@@ -140,29 +139,6 @@ const PRODUCT_DEPTHS = [25, 50, 75, 75, 100];
 const OTHER_DEPTHS = [0, 25, 50, 50, 75, 100];
 const FULL_DEPTH = [100];
 const PRODUCT_BY_PATH = new Map(PRODUCTS.map((p) => [`/products/${p.slug}`, p]));
-assertJsonSafe(
-  {
-    PRODUCTS,
-    SHOP_COLLECTIONS,
-    SHOP_INFO_PAGES,
-    SHOP_SEARCHES,
-    BLOG_POSTS,
-    BLOG_TAGS,
-    BLOG_OTHER_PAGES,
-    BLOG_OUTBOUND,
-    DOC_PAGES,
-    DOCS_OTHER_PAGES,
-    DOCS_OUTBOUND,
-    DOCS_SEARCHES,
-    DOWNLOADS,
-    CODE_LANGUAGES,
-    COUNTRIES,
-    BOT_REGIONS,
-    JS_ERRORS,
-    BROKEN_PATHS,
-  },
-  "catalog",
-);
 
 const jsErrors = new Weighted(JS_ERRORS);
 /** Share of page loads whose site runs the vitals plugin and whose browser reports vitals. */
@@ -230,15 +206,11 @@ class Simulation {
     this.#languages = new Map(COUNTRIES.map((c) => [c, new Weighted(c.languages)]));
     this.#bots = new Weighted(botDevices());
     this.#botRegions = new Weighted(BOT_REGIONS.map(([c, reg, w]) => [[c, reg] as const, w]));
-    assertJsonSafe(this.#bots.items, "bots");
   }
 
   #siteModel(site: DemoSite, all: readonly DemoSite[], dayCount: number): SiteModel {
     const { first, returning } = sourcesFor(site, all);
     const devices = devicesFor(site.kind);
-    assertJsonSafe(site, `site ${site.id}`);
-    assertJsonSafe(first, `sources of ${site.id}`);
-    assertJsonSafe(devices, "devices");
     const { hourly, weekly } = ACTIVITY[site.kind];
     const behaviour = BEHAVIOUR[site.kind];
     const dayNoise = new Float64Array(dayCount);
@@ -310,7 +282,7 @@ class Simulation {
     const rng = this.#rng;
     for (let i = 0; i < 100; i++) {
       const sameDay = rng.chance(0.25);
-      const gap = SESSION_IDLE_MS + MINUTE + rng.exp(sameDay ? 3 * HOUR : m.behaviour.gapMs);
+      const gap = SESSION_TIMEOUT_MS + MINUTE + rng.exp(sameDay ? 3 * HOUR : m.behaviour.gapMs);
       const t = Math.floor(last + gap);
       if (t > this.#end) return t;
       if (rng.next() * m.maxWeight < this.#activity(m, t, offsetMs)) return t;

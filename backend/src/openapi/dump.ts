@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadSettings } from "@sightline/config";
 import { buildApp } from "../app.ts";
+import { PasswordHasher } from "../auth/password.ts";
 import type { AppContext } from "../context.ts";
 
 /** A stand-in for a part of the stack: any use of it throws, naming the part. */
@@ -28,10 +29,13 @@ export function documentContext(): AppContext {
     store: unavailable("store"),
     jwtSecret: "openapi-document-only",
     setupToken: unavailable("setupToken"),
+    passwords: new PasswordHasher(),
+    siteData: unavailable("siteData"),
     salts: unavailable("salts"),
     appendToSpool: () => Promise.reject(new Error("appendToSpool used while dumping")),
     tracker: unavailable("tracker"),
     trackerPlugins: new Map(),
+    readiness: () => Promise.reject(new Error("readiness used while dumping")),
     // Static files are globbed at registration; a folder that does not exist has none.
     frontendDir: join(tmpdir(), "sightline-openapi-no-dashboard"),
   };

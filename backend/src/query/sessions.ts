@@ -1,5 +1,4 @@
-/** 30 minutes without an event ends a session. */
-export const SESSION_GAP_MS = 30 * 60 * 1000;
+import { SESSION_TIMEOUT_MS } from "@sightline/tracker/rules";
 
 export type SessionColumn = "s_pageviews" | "s_duration" | "s_entry" | "s_exit";
 
@@ -40,7 +39,7 @@ function perVisitor(
   };
   const arrays = [...wanted].map((c) => `,\n      ${perSession[c]} AS ${c}_all`).join("");
   const sql = `SELECT site_id, visitor_id, evs,
-      arrayCumSum(arrayMap((x, i) -> i = 1 OR dateDiff('millisecond', evs[i - 1].1, x.1) > ${SESSION_GAP_MS}, evs, arrayEnumerate(evs))) AS nos,
+      arrayCumSum(arrayMap((x, i) -> i = 1 OR dateDiff('millisecond', evs[i - 1].1, x.1) > ${SESSION_TIMEOUT_MS}, evs, arrayEnumerate(evs))) AS nos,
       arraySplit((x, n) -> n, evs, arrayMap((x, i) -> i > 1 AND nos[i] != nos[i - 1], evs, arrayEnumerate(evs))) AS sessions${arrays}
     FROM (
       SELECT site_id, visitor_id, arraySort(groupArray((${carried.join(", ")}))) AS evs
@@ -111,7 +110,7 @@ export function slotSessionRows(from: string, where: string): string {
   return `SELECT site_id, visitor_id, sp, sdur
   FROM (
     SELECT site_id, visitor_id,
-      arraySplit((x, i) -> i > 1 AND dateDiff('millisecond', slots[i - 1].2, x.1) > ${SESSION_GAP_MS}, slots, arrayEnumerate(slots)) AS sessions,
+      arraySplit((x, i) -> i > 1 AND dateDiff('millisecond', slots[i - 1].2, x.1) > ${SESSION_TIMEOUT_MS}, slots, arrayEnumerate(slots)) AS sessions,
       arrayMap(s -> if(length(s) = 1, length(s[1].3), length(arrayDistinct(arrayFlatten(arrayMap(x -> x.3, s))))), sessions) AS sp_all,
       arrayMap(s -> dateDiff('millisecond', s[1].1, s[-1].2) / 1000, sessions) AS sdur_all
     FROM (

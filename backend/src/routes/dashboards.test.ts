@@ -2,8 +2,7 @@
 // report calls the checks are compared with): CRUD, If-Match, widgets, copies, export and import,
 // history.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hashPassword } from "../auth/password.ts";
-import { adminEnv, login, testStack } from "../testing/stack.ts";
+import { addUser, adminEnv, login, testStack } from "../testing/stack.ts";
 
 let stack: Awaited<ReturnType<typeof testStack>>;
 let admin: Record<string, string>;
@@ -13,16 +12,13 @@ const EDITOR = { email: "editor@example.test", password: "another long passphras
 beforeAll(async () => {
   stack = await testStack(adminEnv());
   admin = { authorization: `Bearer ${await login(stack)}` };
-  stack.store.createUser({
-    email: EDITOR.email,
-    role: "viewer",
-    passwordHash: await hashPassword(EDITOR.password),
-  });
-  editor = { authorization: `Bearer ${await login(stack, EDITOR)}` };
   for (const id of ["a.test", "b.test"]) {
     const res = await call("POST", "/sites", { id, domains: [id] });
     expect(res.statusCode).toBe(201);
   }
+  // Editors may change the dashboards of their sites (src/auth/permissions.ts).
+  await addUser(stack, EDITOR, { roles: { "a.test": "editor", "b.test": "editor" } });
+  editor = { authorization: `Bearer ${await login(stack, EDITOR)}` };
 });
 afterAll(() => stack.close());
 

@@ -1,5 +1,14 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
-import type { FastifyReply } from "fastify";
+import type { FastifyReply, FastifyRequest } from "fastify";
+import {
+  dashboardAndBody,
+  dashboardAndVersion,
+  dashboardAndWidget,
+  dashboardBody,
+  dashboardParam,
+  importBody,
+} from "../auth/locators.ts";
+import { allows } from "../auth/permissions.ts";
 import type { AppContext } from "../context.ts";
 import { checkDashboard, checkPlacement, checkWidget, type Sites } from "../dashboards/check.ts";
 import {
@@ -34,7 +43,7 @@ import {
   WidgetBody,
   WidgetParams,
 } from "../schemas/dashboards.ts";
-import { HISTORY } from "../store/dashboards.ts";
+import { dashboardSites, HISTORY } from "../store/dashboards.ts";
 
 /** Whole dashboards may hold 50 text widgets of 20,000 characters: more than Fastify's 1 MiB. */
 const DASHBOARD_BODY_LIMIT = 4 * 1024 * 1024;
@@ -61,6 +70,9 @@ function ifMatchVersion(header: string | undefined): number | null {
   }
   return Number(m[1]);
 }
+
+/** The email a version records as its author. */
+const who = (request: FastifyRequest) => request.principal?.email ?? "";
 
 const sendDashboard = (reply: FastifyReply, dashboard: Dashboard, status = 200) =>
   reply.code(status).header("etag", etag(dashboard.version)).send(dashboard);
@@ -104,16 +116,20 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
   app.get(
     "/dashboards",
     {
-      onRequest: [app.authenticate],
+      config: { access: { action: "dashboards.read" } },
       schema: {
-        summary: "All dashboards, without their widgets",
+        summary: "The dashboards you may read, without their widgets",
         tags,
         response: { 200: DashboardList, ...errorResponses },
       },
     },
-    async () => ({
+    async (request) => ({
+      // Only dashboards whose every site (its own and its widgets') the caller may read.
       dashboards: store()
         .list()
+        .filter((d) =>
+          dashboardSites(d).every((site) => allows(request.principal, "dashboards.read", site)),
+        )
         .sort((a, b) => b.updatedAt.localeCompare(a.updatedAt) || a.id.localeCompare(b.id))
         .map((d) => ({
           id: d.id,
@@ -129,7 +145,7 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
   app.post(
     "/dashboards",
     {
-      onRequest: [app.authenticate],
+      config: { access: { action: "dashboards.manage", sites: dashboardBody } },
       bodyLimit: DASHBOARD_BODY_LIMIT,
       schema: {
         summary: "Create a dashboard",
@@ -142,7 +158,7 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
     },
     async (request, reply) => {
       checkDashboard(request.body, "body", sites);
-      const created = store().create(toContent(request.body), request.user.email);
+      const created = store().create(toContent(request.body), who(request));
       return sendDashboard(reply, created, 201);
     },
   );
@@ -150,7 +166,7 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
   app.post(
     "/dashboards/import",
     {
-      onRequest: [app.authenticate],
+      config: { access: { action: "dashboards.manage", sites: importBody } },
       bodyLimit: DASHBOARD_BODY_LIMIT,
       // Before the schema: a document of a newer format may not match this one's schema at all.
       preValidation: async (request) => {
@@ -178,7 +194,7 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
     },
     async (request, reply) => {
       checkDashboard(request.body.dashboard, "body/dashboard", sites);
-      const created = store().create(toContent(request.body.dashboard), request.user.email);
+      const created = store().create(toContent(request.body.dashboard), who(request));
       return sendDashboard(reply, created, 201);
     },
   );
@@ -186,7 +202,7 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
   app.get(
     "/dashboards/:id",
     {
-      onRequest: [app.authenticate],
+      config: { access: { action: "dashboards.read", sites: dashboardParam } },
       schema: {
         summary: "One dashboard, with its widgets and layout",
         description: 'The ETag header is "<version>": send it back as If-Match with every change.',
@@ -201,7 +217,7 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
   app.put(
     "/dashboards/:id",
     {
-      onRequest: [app.authenticate],
+      config: { access: { action: "dashboards.manage", sites: dashboardAndBody } },
       bodyLimit: DASHBOARD_BODY_LIMIT,
       schema: {
         summary: "Replace a dashboard's name, description, sites, widgets, layout and defaults",
@@ -217,7 +233,7 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
     async (request, reply) => {
       checkDashboard(request.body, "body", sites);
       const { id } = request.params;
-      const updated = write(id, request.headers["if-match"], request.user.email, (current) =>
+      const updated = write(id, request.headers["if-match"], who(request), (current) =>
         toContent(request.body, new Set(current.widgets.map((w) => w.id))),
       );
       return sendDashboard(reply, updated);
@@ -227,7 +243,7 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
   app.delete(
     "/dashboards/:id",
     {
-      onRequest: [app.authenticate],
+      config: { access: { action: "dashboards.manage", sites: dashboardParam } },
       schema: {
         summary: "Delete a dashboard and its history",
         description: "Requires If-Match.",
@@ -254,7 +270,7 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
   app.post(
     "/dashboards/:id/duplicate",
     {
-      onRequest: [app.authenticate],
+      config: { access: { action: "dashboards.manage", sites: dashboardParam } },
       schema: {
         summary: 'Copy a dashboard: "<name> (copy)", version 1, new ids',
         tags,
@@ -264,14 +280,14 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
     },
     async (request, reply) => {
       const copy = duplicateDashboard(load(request.params.id));
-      return sendDashboard(reply, store().create(copy, request.user.email), 201);
+      return sendDashboard(reply, store().create(copy, who(request)), 201);
     },
   );
 
   app.get(
     "/dashboards/:id/export",
     {
-      onRequest: [app.authenticate],
+      config: { access: { action: "dashboards.read", sites: dashboardParam } },
       schema: {
         summary: "A dashboard as a portable document, for POST /dashboards/import",
         tags,
@@ -285,7 +301,7 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
   app.get(
     "/dashboards/:id/versions",
     {
-      onRequest: [app.authenticate],
+      config: { access: { action: "dashboards.read", sites: dashboardParam } },
       schema: {
         summary: `The last ${HISTORY} versions of a dashboard, newest (the current one) first`,
         tags,
@@ -316,7 +332,7 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
   app.get(
     "/dashboards/:id/versions/:version",
     {
-      onRequest: [app.authenticate],
+      config: { access: { action: "dashboards.read", sites: dashboardAndVersion } },
       schema: {
         summary: "A dashboard as it was at one of its kept versions",
         tags,
@@ -330,7 +346,7 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
   app.post(
     "/dashboards/:id/versions/:version/restore",
     {
-      onRequest: [app.authenticate],
+      config: { access: { action: "dashboards.manage", sites: dashboardAndVersion } },
       schema: {
         summary: "Write a kept version's content as a new version",
         description:
@@ -345,7 +361,7 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
       const { id, version } = request.params;
       const old = contentOf(snapshot(id, version));
       checkDashboard(old, `versions/${version}`, sites);
-      const restored = write(id, request.headers["if-match"], request.user.email, () => old);
+      const restored = write(id, request.headers["if-match"], who(request), () => old);
       return sendDashboard(reply, restored);
     },
   );
@@ -353,7 +369,7 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
   app.post(
     "/dashboards/:id/widgets",
     {
-      onRequest: [app.authenticate],
+      config: { access: { action: "dashboards.manage", sites: dashboardAndWidget } },
       schema: {
         summary: "Add a widget",
         description:
@@ -371,7 +387,7 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
       const updated = write(
         request.params.id,
         request.headers["if-match"],
-        request.user.email,
+        who(request),
         (current) => {
           if (current.widgets.length >= MAX_WIDGETS) throw full();
           return addWidget(current, request.body);
@@ -384,7 +400,7 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
   app.put(
     "/dashboards/:id/widgets/:widgetId",
     {
-      onRequest: [app.authenticate],
+      config: { access: { action: "dashboards.manage", sites: dashboardAndWidget } },
       schema: {
         summary: "Replace a widget's name, source, visual and range (and its place, if given)",
         description: "Requires If-Match. Answers the whole dashboard.",
@@ -399,7 +415,7 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
       checkWidget(request.body, "body", sites);
       if (request.body.layout) checkPlacement(request.body.layout, "body/layout");
       const { id, widgetId } = request.params;
-      const updated = write(id, request.headers["if-match"], request.user.email, (current) => {
+      const updated = write(id, request.headers["if-match"], who(request), (current) => {
         const changed = replaceWidget(current, widgetId, request.body);
         if (!changed) throw errors.widgetNotFound(id, widgetId);
         return changed;
@@ -411,7 +427,7 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
   app.delete(
     "/dashboards/:id/widgets/:widgetId",
     {
-      onRequest: [app.authenticate],
+      config: { access: { action: "dashboards.manage", sites: dashboardParam } },
       schema: {
         summary: "Remove a widget and its place in the layout",
         description: "Requires If-Match. Answers the whole dashboard.",
@@ -423,7 +439,7 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
     },
     async (request, reply) => {
       const { id, widgetId } = request.params;
-      const updated = write(id, request.headers["if-match"], request.user.email, (current) => {
+      const updated = write(id, request.headers["if-match"], who(request), (current) => {
         const changed = removeWidget(current, widgetId);
         if (!changed) throw errors.widgetNotFound(id, widgetId);
         return changed;
@@ -435,7 +451,7 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
   app.post(
     "/dashboards/:id/widgets/:widgetId/duplicate",
     {
-      onRequest: [app.authenticate],
+      config: { access: { action: "dashboards.manage", sites: dashboardParam } },
       schema: {
         summary: 'Copy a widget: "<name> (copy)", the same size, below the others',
         description: "Requires If-Match. Answers the whole dashboard.",
@@ -447,7 +463,7 @@ export const dashboardRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = a
     },
     async (request, reply) => {
       const { id, widgetId } = request.params;
-      const updated = write(id, request.headers["if-match"], request.user.email, (current) => {
+      const updated = write(id, request.headers["if-match"], who(request), (current) => {
         if (current.widgets.length >= MAX_WIDGETS) throw full();
         const changed = duplicateWidget(current, widgetId);
         if (!changed) throw errors.widgetNotFound(id, widgetId);

@@ -1,6 +1,7 @@
 import { Readable } from "node:stream";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "typebox";
+import { bodySites } from "../auth/locators.ts";
 import type { AppContext } from "../context.ts";
 import { csvHeader, csvLine, ndjsonLine } from "../query/export.ts";
 import { mapClickHouseError } from "../query/read.ts";
@@ -19,7 +20,7 @@ export const exportRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
   app.post(
     "/query/export",
     {
-      onRequest: [app.authenticate],
+      config: { access: { action: "reports.read", sites: bodySites } },
       schema: {
         summary: "Export a query's rows as CSV or NDJSON (streamed)",
         tags: ["query"],

@@ -6,10 +6,15 @@ import { adminEnv, login, pageview, testStack } from "../testing/stack.ts";
 
 let stack: Awaited<ReturnType<typeof testStack>>;
 let spoolDir: string;
+const METRICS_TOKEN = "all-in-one-metrics-token-0123456789";
 
 beforeAll(async () => {
   // The shipper is off so the spool shows exactly what ingest wrote.
-  stack = await testStack({ ...adminEnv(), SIGHTLINE_SHIPPER_ENABLED: "false" });
+  stack = await testStack({
+    ...adminEnv(),
+    SIGHTLINE_SHIPPER_ENABLED: "false",
+    SIGHTLINE_COLLECTOR_METRICS_TOKEN: METRICS_TOKEN,
+  });
   spoolDir = join(stack.dataDir, "spool");
   const token = await login(stack);
   const created = await stack.app.inject({
@@ -120,7 +125,7 @@ describe("GET /sl/s.js", () => {
 });
 
 describe("the shared collector handler in all-in-one mode", () => {
-  it("records p.gif hits, answers the GIF and counts them in /sl/metrics", async () => {
+  it("records p.gif hits, answers the GIF and counts them in /sl/metrics (with its token)", async () => {
     const pixel = await stack.app.inject({
       method: "GET",
       url: "/sl/p.gif?s=example.com&u=https%3A%2F%2Fexample.com%2Fmail-open&i=pixel-allinone-1",
@@ -133,7 +138,13 @@ describe("the shared collector handler in all-in-one mode", () => {
       pathname: "/mail-open",
       name: "pageview",
     });
-    const metrics = await stack.app.inject({ method: "GET", url: "/sl/metrics" });
+    // Public through the first-party proxy: only the holder of collector.metricsToken reads it.
+    expect((await stack.app.inject({ method: "GET", url: "/sl/metrics" })).statusCode).toBe(401);
+    const metrics = await stack.app.inject({
+      method: "GET",
+      url: "/sl/metrics",
+      headers: { authorization: `Bearer ${METRICS_TOKEN}` },
+    });
     expect(metrics.statusCode).toBe(200);
     // Counted before the GIF went out, so no race with the response.
     expect(metrics.body).toMatch(/^sightline_collector_events_accepted_total [1-9]\d*$/m);

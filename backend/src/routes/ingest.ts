@@ -1,11 +1,13 @@
 import { createCollectorHandler, openGeoLookup } from "@sightline/collector-node";
 import type { FastifyInstance } from "fastify";
 import type { AppContext } from "../context.ts";
+import { TRACKER_HELMET } from "../security.ts";
 
 /**
  * The first-party ingest path (`/sl/e`, `/sl/s.js`, `/sl/p.gif`, `/sl/healthz`, `/sl/metrics`,
  * `/sl/internal/ndjson`): the very handler the standalone collector runs, so validation, privacy,
  * rate limits and metrics are identical. It takes the raw request before Fastify parses a body.
+ * Its answers get the tracker's headers only (TRACKER_HELMET): customer pages load them.
  */
 export async function ingestRoutes(app: FastifyInstance, { ctx }: { ctx: AppContext }) {
   const { settings } = ctx;
@@ -33,6 +35,6 @@ export async function ingestRoutes(app: FastifyInstance, { ctx }: { ctx: AppCont
   const unreachable = async () => {
     throw new Error("the collector handler answers every /sl request");
   };
-  app.all("/", unreachable);
-  app.all("/*", unreachable);
+  app.all("/", { helmet: TRACKER_HELMET }, unreachable);
+  app.all("/*", { helmet: TRACKER_HELMET }, unreachable);
 }

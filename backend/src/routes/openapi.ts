@@ -37,6 +37,7 @@ export async function openApiRoutes(api: FastifyInstance): Promise<void> {
   api.get(
     "/openapi.json",
     {
+      config: { access: { action: "public" } },
       schema: {
         summary: "This API's OpenAPI document",
         tags: ["meta"],
@@ -48,7 +49,13 @@ export async function openApiRoutes(api: FastifyInstance): Promise<void> {
   );
   await api.register(fastifySwaggerUi, {
     routePrefix: "/docs",
+    // Without the trailing slash the page's asset links must be absolute: they would otherwise
+    // resolve against /api/v1/ and the page would stay blank.
+    indexPrefix: "/api/v1",
     uiConfig: { url: "/api/v1/openapi.json", deepLinking: true },
+    // Swagger UI's own policy (its scripts by hash), but never framed, like the dashboard.
     staticCSP: true,
+    transformStaticCSP: (header) =>
+      header.replace("frame-ancestors 'self'", "frame-ancestors 'none'"),
   });
 }

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import { bodySites } from "../auth/locators.ts";
 import type { AppContext } from "../context.ts";
 import { errors } from "../errors.ts";
 import { queryMeta } from "../query/meta.ts";
@@ -15,7 +16,7 @@ export const queryRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
   app.post(
     "/query",
     {
-      onRequest: [app.authenticate],
+      config: { access: { action: "reports.read", sites: bodySites } },
       schema: {
         summary: "Run a typed query",
         description:
@@ -34,7 +35,7 @@ export const queryRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
   app.get(
     "/query/meta",
     {
-      onRequest: [app.authenticate],
+      config: { access: { action: "reports.read" } },
       schema: {
         summary: "The query vocabulary: metrics, dimensions, filter operators and limits",
         description:

@@ -495,8 +495,8 @@ describe("standard reports", () => {
     for (const [path, ops] of Object.entries(doc.paths as Record<string, Record<string, Json>>)) {
       for (const [method, op] of Object.entries(ops)) {
         expect(op.responses?.["200"] ?? op.responses?.["201"], `${method} ${path}`).toBeDefined();
-        // Actions on a dashboard (duplicate, restore a version) take no body.
-        const action = /\/(duplicate|restore)$/.test(path);
+        // Actions (duplicate, restore a version, sign out, issue a reset link) take no body.
+        const action = /\/(duplicate|restore|logout)$|\/users\/\{id\}\/password-reset$/.test(path);
         if ((method === "post" || method === "put") && !action)
           expect(op.requestBody, `${method} ${path}`).toBeDefined();
       }

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import type { FastifySchema } from "fastify";
 import type { Static, TSchema } from "typebox";
+import { bodySites, paramSite } from "../auth/locators.ts";
 import type { AppContext } from "../context.ts";
 import { breakdown, events, revenue } from "../reports/breakdowns.ts";
 import { errorGroups } from "../reports/errors.ts";
@@ -61,7 +62,7 @@ export const reportRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
     app.post(
       `/reports/${name}`,
       {
-        onRequest: [app.authenticate],
+        config: { access: { action: "reports.read", sites: bodySites } },
         // Typed loosely here: `run` is typed against the very schemas passed in.
         schema: {
           summary,
@@ -152,7 +153,7 @@ export const reportRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
   app.put(
     "/errors/:site/:fingerprint",
     {
-      onRequest: [app.authenticate],
+      config: { access: { action: "errors.triage", sites: paramSite("site") } },
       schema: {
         summary: "Set the triage state of an error group",
         tags: ["reports"],
@@ -167,7 +168,7 @@ export const reportRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
         site: request.params.site,
         fingerprint: request.params.fingerprint,
         state: request.body.state,
-        updatedBy: request.user.email,
+        updatedBy: request.principal?.email ?? "",
       }),
   );
 };

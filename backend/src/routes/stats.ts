@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import { querySite } from "../auth/locators.ts";
 import type { AppContext } from "../context.ts";
 import { errors } from "../errors.ts";
 import { resolveRange } from "../query/time.ts";
@@ -10,7 +11,7 @@ export const statsRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async
   app.get(
     "/stats/daily",
     {
-      onRequest: [app.authenticate],
+      config: { access: { action: "reports.read", sites: querySite } },
       schema: {
         summary: "Pageviews and visitors per local day of one site",
         tags: ["stats"],

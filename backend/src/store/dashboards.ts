@@ -1,6 +1,12 @@
 import { randomUUID } from "node:crypto";
 import type { Database, RootDatabase } from "lmdb";
-import type { Dashboard, DashboardContent, LayoutItem } from "../schemas/dashboards.ts";
+import type {
+  Dashboard,
+  DashboardContent,
+  LayoutItem,
+  Source,
+  Widget,
+} from "../schemas/dashboards.ts";
 
 /** The layout of stored records; bump it with a new step in UPGRADES when it changes. */
 export const SCHEMA_VERSION = 1;
@@ -90,6 +96,37 @@ function view(r: StoredDashboard): Dashboard {
   };
 }
 
+/** The sites a widget's data comes from (none for a text widget). */
+export function sourceSites(source: Source): readonly string[] {
+  if (source.kind === "query") return source.spec.sites;
+  if (source.kind === "none") return [];
+  return source.body.sites;
+}
+
+/**
+ * Every site a dashboard shows: its own list and each widget's. Access to a dashboard is access
+ * to all of them (src/auth/locators.ts).
+ */
+export function dashboardSites(content: {
+  sites: readonly string[];
+  widgets: readonly { source: Source }[];
+}): string[] {
+  return [...new Set([...content.sites, ...content.widgets.flatMap((w) => sourceSites(w.source))])];
+}
+
+/** The widget without `site` among its sources' sites; null when it had no other. */
+function withoutSite(widget: Widget, site: string): Widget | null {
+  const sites = sourceSites(widget.source);
+  if (!sites.includes(site)) return widget;
+  const rest = sites.filter((s) => s !== site);
+  if (!rest.length) return null;
+  const { source } = widget;
+  if (source.kind === "query")
+    return { ...widget, source: { ...source, spec: { ...source.spec, sites: rest } } };
+  if (source.kind === "none") return widget;
+  return { ...widget, source: { ...source, body: { ...source.body, sites: rest } } } as Widget;
+}
+
 const FIRST = 0;
 const LAST = Number.MAX_SAFE_INTEGER;
 
@@ -167,6 +204,44 @@ export class DashboardStore {
       for (const key of this.#versionKeys(id, FIRST, LAST)) this.#versions.removeSync(key);
       this.#current.removeSync(id);
       return { status: "ok" as const };
+    });
+  }
+
+  /**
+   * A site is being deleted: it leaves every dashboard's sites and every widget's sources, each
+   * change written as a new version by `user`. Widgets of that site only are removed, and
+   * dashboards left with no site are deleted with their history. Part of the caller's
+   * transaction (MetaStore.deleteSite).
+   */
+  removeSite(site: string, user: string): { changed: number; deleted: number } {
+    return this.#root.transactionSync(() => {
+      let changed = 0;
+      let deleted = 0;
+      for (const current of this.list()) {
+        if (!dashboardSites(current).includes(site)) continue;
+        const sites = current.sites.filter((s) => s !== site);
+        if (!sites.length) {
+          for (const key of this.#versionKeys(current.id, FIRST, LAST))
+            this.#versions.removeSync(key);
+          this.#current.removeSync(current.id);
+          deleted += 1;
+          continue;
+        }
+        const widgets = current.widgets.flatMap((w) => withoutSite(w, site) ?? []);
+        const kept = new Set(widgets.map((w) => w.id));
+        this.#put(
+          current.id,
+          { ...current, sites, widgets, layout: current.layout.filter((l) => kept.has(l.widget)) },
+          {
+            version: current.version + 1,
+            createdAt: current.createdAt,
+            updatedAt: this.#now().toISOString(),
+            user,
+          },
+        );
+        changed += 1;
+      }
+      return { changed, deleted };
     });
   }
 

@@ -1,37 +1,39 @@
-import { randomUUID } from "node:crypto";
+import {
+  DEFAULT_FEATURES,
+  DEFAULT_RETENTION,
+  DEFAULT_SITE_TIMEZONE,
+  type IdentityMode,
+  openSitesDb,
+  type Retention,
+  readSite,
+  type Site,
+  type SiteFeature,
+  type StoredSite,
+} from "@sightline/config";
 import { type Database, open, type RootDatabase } from "lmdb";
+import { AuditLog } from "./audit.ts";
 import { DashboardStore } from "./dashboards.ts";
+import { LinkStore } from "./links.ts";
+import { SessionStore } from "./sessions.ts";
+import { UserStore } from "./users.ts";
 
-export type Role = "admin" | "viewer";
+export type { Site } from "@sightline/config";
+export type { User } from "./users.ts";
+export { DEFAULT_SITE_TIMEZONE };
 
-export interface User {
-  id: string;
-  email: string;
-  role: Role;
-  passwordHash: string;
-  createdAt: string;
-}
+export type SiteChanges = Partial<
+  Pick<Site, "name" | "domains" | "timezone" | "retention" | "identity" | "features">
+>;
 
-export interface Site {
+export interface NewSite {
   id: string;
   name: string;
   domains: string[];
-  /** IANA zone the site's reports use by default (days, hours, "today"). */
-  timezone: string;
-  createdAt: string;
+  timezone?: string;
+  retention?: Retention;
+  identity?: IdentityMode;
+  features?: SiteFeature[];
 }
-
-/** Sites stored before time zones existed lack the field; they read as UTC. */
-type StoredSite = Omit<Site, "timezone"> & { timezone?: string };
-
-export const DEFAULT_SITE_TIMEZONE = "UTC";
-
-export type SiteChanges = Partial<Pick<Site, "name" | "domains" | "timezone">>;
-
-const readSite = (stored: StoredSite): Site => ({
-  ...stored,
-  timezone: stored.timezone ?? DEFAULT_SITE_TIMEZONE,
-});
 
 /** The triage state of one error group (by site and stack fingerprint). */
 export interface ErrorTriage {
@@ -42,44 +44,43 @@ export interface ErrorTriage {
   updatedBy: string;
 }
 
-/** Users and sites in LMDB (`<dataDir>/lmdb`). LMDB is crash-safe and may be shared by processes. */
+export interface StoreOptions {
+  /** The clock of expiries (sessions, links) and records; tests move it. */
+  now?: () => Date;
+}
+
+/**
+ * Metadata in LMDB (`<dataDir>/lmdb`): users, sessions, one-time links, the audit log, sites,
+ * error triage and dashboards, all on one root, so a change that spans them (deleting a site)
+ * is one transaction. LMDB is crash-safe and may be shared by processes.
+ */
 export class MetaStore {
   readonly #root: RootDatabase;
-  /** Custom dashboards and their history, on the same LMDB root (src/store/dashboards.ts). */
+  readonly users: UserStore;
+  readonly sessions: SessionStore;
+  readonly links: LinkStore;
+  readonly audit: AuditLog;
+  /** Custom dashboards and their history (src/store/dashboards.ts). */
   readonly dashboards: DashboardStore;
-  readonly #users: Database<User, string>;
   readonly #sites: Database<StoredSite, string>;
   readonly #triage: Database<ErrorTriage, string>;
+  readonly #now: () => Date;
 
-  constructor(path: string) {
+  constructor(path: string, options: StoreOptions = {}) {
+    this.#now = options.now ?? (() => new Date());
     this.#root = open({ path });
-    this.#users = this.#root.openDB<User, string>({ name: "users" });
-    this.#sites = this.#root.openDB<StoredSite, string>({ name: "sites" });
+    this.#sites = openSitesDb(this.#root);
     this.#triage = this.#root.openDB<ErrorTriage, string>({ name: "error-triage" });
+    this.users = new UserStore(this.#root, this.#now);
+    this.sessions = new SessionStore(this.#root, this.#now);
+    this.links = new LinkStore(this.#root, this.#now);
+    this.audit = new AuditLog(this.#root, this.#now);
     this.dashboards = new DashboardStore(this.#root);
   }
 
-  userCount(): number {
-    return this.#users.getCount();
-  }
-
-  findUser(email: string): User | undefined {
-    return this.#users.get(email.trim().toLowerCase());
-  }
-
-  /** Creates the user unless the email is taken; `onlyIfNoUsers` makes first-admin creation race-free. */
-  createUser(
-    input: { email: string; role: Role; passwordHash: string },
-    options: { onlyIfNoUsers?: boolean } = {},
-  ): User | null {
-    const email = input.email.trim().toLowerCase();
-    return this.#root.transactionSync(() => {
-      if (options.onlyIfNoUsers && this.#users.getCount() > 0) return null;
-      if (this.#users.get(email)) return null;
-      const user: User = { ...input, email, id: randomUUID(), createdAt: new Date().toISOString() };
-      this.#users.putSync(email, user);
-      return user;
-    });
+  /** Runs `work` as one synchronous transaction: every write in it lands, or none. */
+  transaction<T>(work: () => T): T {
+    return this.#root.transactionSync(work);
   }
 
   listSites(): Site[] {
@@ -91,18 +92,20 @@ export class MetaStore {
     return stored && readSite(stored);
   }
 
-  createSite(input: {
-    id: string;
-    name: string;
-    domains: string[];
-    timezone?: string;
-  }): Site | null {
+  createSite(input: NewSite): Site | null {
     return this.#root.transactionSync(() => {
       if (this.#sites.get(input.id)) return null;
+      const at = this.#now().toISOString();
       const site: Site = {
-        ...input,
+        id: input.id,
+        name: input.name,
+        domains: input.domains,
         timezone: input.timezone ?? DEFAULT_SITE_TIMEZONE,
-        createdAt: new Date().toISOString(),
+        retention: input.retention ?? { ...DEFAULT_RETENTION },
+        identity: input.identity ?? "cookieless",
+        features: input.features ?? [...DEFAULT_FEATURES],
+        createdAt: at,
+        updatedAt: at,
       };
       this.#sites.putSync(input.id, site);
       return site;
@@ -118,8 +121,35 @@ export class MetaStore {
       if (changes.name !== undefined) site.name = changes.name;
       if (changes.domains !== undefined) site.domains = changes.domains;
       if (changes.timezone !== undefined) site.timezone = changes.timezone;
+      if (changes.retention !== undefined) site.retention = changes.retention;
+      if (changes.identity !== undefined) site.identity = changes.identity;
+      if (changes.features !== undefined) site.features = changes.features;
+      site.updatedAt = this.#now().toISOString();
       this.#sites.putSync(id, site);
       return site;
+    });
+  }
+
+  /**
+   * Removes a site and everything in LMDB that names it, in one transaction: the record, every
+   * role on it, its roles in pending invitations, its error triage, and its place in dashboards
+   * (see DashboardStore.removeSite). ClickHouse rows are the caller's (deleteSiteData), first.
+   */
+  deleteSite(
+    id: string,
+    user: string,
+  ): { site: Site; members: number; dashboards: { changed: number; deleted: number } } | null {
+    return this.#root.transactionSync(() => {
+      const site = this.getSite(id);
+      if (!site) return null;
+      this.#sites.removeSync(id);
+      const members = this.users.removeSite(id);
+      this.links.removeSite(id);
+      for (const key of [...this.#triage.getKeys({ start: `${id}|`, end: `${id}|\uffff` })]) {
+        this.#triage.removeSync(key);
+      }
+      const dashboards = this.dashboards.removeSite(id, user);
+      return { site, members, dashboards };
     });
   }
 
@@ -137,6 +167,11 @@ export class MetaStore {
         ({ value }) => value,
       ),
     );
+  }
+
+  /** A consistent snapshot of the whole environment into the folder `dir` (as data.mdb). */
+  backup(dir: string): Promise<void> {
+    return this.#root.backup(dir, false);
   }
 
   async close(): Promise<void> {

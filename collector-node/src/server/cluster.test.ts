@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import { pageview } from "./testing.ts";
+import { METRICS_AUTH, METRICS_TOKEN, pageview } from "./testing.ts";
 
 const MAIN = fileURLToPath(new URL("./main.ts", import.meta.url));
 const TSX = fileURLToPath(new URL("../../node_modules/.bin/tsx", import.meta.url));
@@ -46,6 +46,7 @@ describe("standalone collector in cluster mode", () => {
         SIGHTLINE_COLLECTOR_WORKERS: "2",
         SIGHTLINE_COLLECTOR_SITES_FILE: sitesFile,
         SIGHTLINE_COLLECTOR_IP_RATE_PER_SECOND: "0",
+        SIGHTLINE_COLLECTOR_METRICS_TOKEN: METRICS_TOKEN,
       },
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -82,7 +83,9 @@ describe("standalone collector in cluster mode", () => {
     let accepted = 0;
     for (let i = 0; i < 50 && accepted < 40; i++) {
       await new Promise((r) => setTimeout(r, 200));
-      const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      const text = await (
+        await fetch(`http://127.0.0.1:${port}/metrics`, { headers: METRICS_AUTH })
+      ).text();
       accepted = Number(/^sightline_collector_events_accepted_total (\d+)$/m.exec(text)?.[1] ?? 0);
     }
     expect(accepted).toBe(40);

@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { settingsSchema } from "@sightline/config";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCollectorHandler } from "./handler.ts";
-import { FIREFOX, pageview } from "./testing.ts";
+import { FIREFOX, METRICS_AUTH, METRICS_TOKEN, pageview } from "./testing.ts";
 
 // The spool disk fails: the collector must say 503, never 204, and report itself unhealthy.
 let failing = true;
@@ -17,7 +17,7 @@ const handler = createCollectorHandler({
     written.push(lines);
   },
   trustedProxies: ["127.0.0.1"],
-  collector: settingsSchema.parse({}).collector,
+  collector: { ...settingsSchema.parse({}).collector, metricsToken: METRICS_TOKEN },
   spoolDir: "/nonexistent",
   log: (line) => logs.push(line),
 });
@@ -49,7 +49,7 @@ describe("a failed spool write", () => {
     expect(logs.join("\n")).not.toContain("198.51.100.77");
     const health = await fetch(`${base}/healthz`);
     expect(health.status).toBe(503);
-    const metrics = await (await fetch(`${base}/metrics`)).text();
+    const metrics = await (await fetch(`${base}/metrics`, { headers: METRICS_AUTH })).text();
     expect(metrics).toMatch(/^sightline_collector_write_failures_total 1$/m);
     expect(metrics).toMatch(/^sightline_collector_events_accepted_total 0$/m);
   });

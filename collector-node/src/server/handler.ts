@@ -2,20 +2,22 @@ import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Settings } from "@sightline/config";
 import {
-  eventRowSchema,
   type GeoLookup,
   LIMITS,
+  ndjsonLines,
   type SaltStore,
   type SiteDirectory,
   utcDay,
 } from "@sightline/edge";
 import { createClientIpResolver } from "../client-ip.ts";
 import { nodeHmacHex } from "../hmac.ts";
-import { type IngestDeps, ingest } from "../ingest.ts";
+import { type IngestDeps, type IngestResponse, ingest } from "../ingest.ts";
 import { CollectorMetrics } from "../metrics.ts";
 import { PIXEL_GIF, pixelBatch } from "../pixel.ts";
 import { TokenBuckets } from "../rate-limit.ts";
 import { serveTrackerAsset, type TrackerAsset } from "../tracker-asset.ts";
+import { bodyError, header, readBody, sendJson } from "./http.ts";
+import { internalRows } from "./internal-rows.ts";
 
 /** NDJSON batches from edge Workers can be large: one queue batch of many requests. */
 export const INTERNAL_BODY_BYTES = 16 * 1024 * 1024;
@@ -48,398 +50,395 @@ export type CollectorHandler = (
   path: string,
 ) => Promise<void>;
 
-type Body = { ok: true; text: string; bytes: number } | { ok: false; status: 413 | 400 };
-
-/** The answer to a body that could not be read: too large, or cut off by the client. */
-function bodyError(
-  res: ServerResponse,
-  status: 413 | 400,
-  limit: number,
-  headers: Record<string, string>,
-): number {
-  const body =
-    status === 413
-      ? { status, code: "BODY_TOO_LARGE", error: `body is larger than ${limit} bytes` }
-      : { status, code: "BODY_INCOMPLETE", error: "the request body was cut off" };
-  sendJson(res, status, body, { ...headers, connection: "close" });
-  return status;
+/** What every answer reads: the options, and what is built from them once. */
+interface Collector {
+  readonly o: CollectorHandlerOptions;
+  readonly metrics: CollectorMetrics;
+  readonly now: () => number;
+  readonly clientIp: ReturnType<typeof createClientIpResolver>;
+  readonly ipBuckets: TokenBuckets;
+  readonly spool: SpoolHealth;
+  readonly ingestDeps: IngestDeps;
+  /** SHA-256 of `collector.internalToken`; null while edge delivery is off. */
+  readonly internalToken: Buffer | null;
+  /** SHA-256 of `collector.metricsToken`; null while /metrics is off. */
+  readonly metricsToken: Buffer | null;
 }
 
-/** Reads a body up to `limit` bytes. Content-Length is trusted only without Transfer-Encoding. */
-function readBody(req: IncomingMessage, limit: number): Promise<Body> {
-  const declared = req.headers["content-length"];
-  if (declared !== undefined && req.headers["transfer-encoding"] === undefined) {
-    if (Number(declared) > limit) return Promise.resolve({ ok: false, status: 413 });
+/** Answers one request to a route; returns the status sent. */
+type Answer = (
+  c: Collector,
+  req: IncomingMessage,
+  res: ServerResponse,
+  query: string,
+) => Promise<number> | number;
+
+interface Route {
+  /** The answer per method; any other method is 405. */
+  methods: Readonly<Partial<Record<string, Answer>>>;
+  /** False while the route is off (no tracker build): every method is 404, as if it were absent. */
+  on?: (c: Collector) => boolean;
+}
+
+/** Appends to the spool and remembers how the latest write went, for /healthz. */
+class SpoolHealth {
+  readonly #write: (lines: string) => Promise<void>;
+  readonly #metrics: CollectorMetrics;
+  readonly #now: () => number;
+  #lastFailedAt = 0;
+  #lastOkAt = 0;
+
+  constructor(
+    write: (lines: string) => Promise<void>,
+    metrics: CollectorMetrics,
+    now: () => number,
+  ) {
+    this.#write = write;
+    this.#metrics = metrics;
+    this.#now = now;
   }
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let bytes = 0;
-    let over = false;
-    req.on("data", (chunk: Buffer) => {
-      if (over) return;
-      bytes += chunk.byteLength;
-      if (bytes > limit) {
-        over = true;
-        chunks.length = 0;
-        resolve({ ok: false, status: 413 });
-        return;
-      }
-      chunks.push(chunk);
-    });
-    let ended = false;
-    req.on("end", () => {
-      ended = true;
-      if (!over) {
-        const buffer = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
-        resolve({ ok: true, text: buffer.toString("utf8"), bytes });
-      }
-    });
-    // A client that goes away mid-body ("aborted" error, then close): settle, so nothing waits
-    // on it; the answer is lost with the connection.
-    const cutOff = () => {
-      if (!ended && !over) {
-        over = true;
-        resolve({ ok: false, status: 400 });
-      }
-    };
-    req.on("error", cutOff);
-    req.on("close", cutOff);
-  });
-}
 
-function header(req: IncomingMessage, name: string): string | undefined {
-  const value = req.headers[name];
-  return Array.isArray(value) ? value.join(",") : value;
-}
+  /** Unhealthy while the latest write attempt failed: the spool disk is full or gone. */
+  get ok(): boolean {
+    return this.#lastFailedAt === 0 || this.#lastOkAt > this.#lastFailedAt;
+  }
 
-function sendJson(
-  res: ServerResponse,
-  status: number,
-  body: { status: number; code: string; error: string },
-  headers: Record<string, string> = {},
-): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    ...headers,
-    "content-type": "application/json; charset=utf-8",
-    "content-length": Buffer.byteLength(text),
-  });
-  res.end(text);
+  readonly append = async (lines: string): Promise<void> => {
+    try {
+      await this.#write(lines);
+      this.#lastOkAt = this.#now();
+    } catch (error) {
+      this.#lastFailedAt = this.#now();
+      this.#metrics.local.writeFailures++;
+      throw error;
+    }
+  };
 }
 
 function tokenDigest(token: string): Buffer {
   return createHash("sha256").update(token).digest();
 }
 
-/**
- * The collector's HTTP surface, shared by the standalone server and the all-in-one backend:
- * `POST /e`, `GET /p.gif`, `GET /s.js`, `GET /healthz`, `GET /metrics`, `POST /internal/ndjson`.
- */
-export function createCollectorHandler(options: CollectorHandlerOptions): CollectorHandler {
-  const { collector, log } = options;
+function collectorOf(options: CollectorHandlerOptions): Collector {
+  const { collector } = options;
   const metrics = options.metrics ?? new CollectorMetrics();
   const now = options.now ?? Date.now;
-  const clientIp = createClientIpResolver(options.trustedProxies);
   const share = Math.max(1, options.workers ?? 1);
-  const ipBuckets = new TokenBuckets(collector.ipRatePerSecond / share, collector.ipBurst);
   const siteBuckets = new TokenBuckets(collector.siteRatePerSecond / share, collector.siteBurst);
-  const extraQueryKeys = new Set(collector.extraQueryKeys.map((k) => k.toLowerCase()));
-  const internalToken = collector.internalToken ? tokenDigest(collector.internalToken) : null;
-  let lastWriteFailedAt = 0;
-  let lastWriteOkAt = 0;
-
-  const append = async (lines: string) => {
-    try {
-      await options.append(lines);
-      lastWriteOkAt = now();
-    } catch (error) {
-      lastWriteFailedAt = now();
-      metrics.local.writeFailures++;
-      throw error;
-    }
-  };
-
-  /** The salted IP hash keys the per-client bucket: no raw IP is kept even in memory. */
-  async function ipKey(ip: string, at: number): Promise<string> {
-    const salt = await options.salts.saltFor(utcDay(at));
-    return createHmac("sha256", salt).update(`rate|${ip}`).digest("base64url").slice(0, 22);
-  }
-
-  async function rateLimitIp(ip: string, at: number): Promise<number> {
-    if (!ipBuckets.enabled) return 0;
-    const wait = ipBuckets.take(await ipKey(ip, at), 1, at);
-    if (wait > 0) metrics.rateLimited("ip");
-    return wait;
-  }
-
-  function cors(req: IncomingMessage): Record<string, string> {
-    const origin = header(req, "origin");
-    // Retry-After must be readable cross-origin, or the tracker cannot honour a 429.
-    return origin
-      ? {
-          "access-control-allow-origin": origin,
-          "access-control-expose-headers": "Retry-After",
-          vary: "Origin",
-        }
-      : {};
-  }
-
-  const ingestDeps: IngestDeps = {
-    salts: options.salts,
-    sites: options.sites,
-    geo: options.geo,
-    extraQueryKeys,
-    cookieless: collector.cookieless,
-    hmac: nodeHmacHex,
-    append,
+  const spool = new SpoolHealth(options.append, metrics, now);
+  return {
+    o: options,
+    metrics,
     now,
-    log,
-    admit: (rows) => {
-      if (!siteBuckets.enabled) return 0;
-      const wait = siteBuckets.take(rows[0]?.site_id ?? "", rows.length, now());
-      if (wait > 0) metrics.rateLimited("site");
-      return wait;
-    },
-  };
-
-  async function recordBatch(req: IncomingMessage, body: string, ip: string) {
-    const privacy =
-      collector.honorPrivacySignals &&
-      (header(req, "sec-gpc")?.trim() === "1" || header(req, "dnt")?.trim() === "1");
-    return ingest(
-      {
-        body,
-        ip,
-        userAgent: header(req, "user-agent") ?? "",
-        origin: header(req, "origin") ?? null,
-        privacySignal: privacy,
-        clientHints: {
-          brands: header(req, "sec-ch-ua"),
-          mobile: header(req, "sec-ch-ua-mobile"),
-          platform: header(req, "sec-ch-ua-platform"),
-        },
+    clientIp: createClientIpResolver(options.trustedProxies),
+    ipBuckets: new TokenBuckets(collector.ipRatePerSecond / share, collector.ipBurst),
+    spool,
+    ingestDeps: {
+      salts: options.salts,
+      sites: options.sites,
+      geo: options.geo,
+      extraQueryKeys: new Set(collector.extraQueryKeys.map((k) => k.toLowerCase())),
+      cookieless: collector.cookieless,
+      hmac: nodeHmacHex,
+      append: spool.append,
+      now,
+      log: options.log,
+      admit: (rows) => {
+        if (!siteBuckets.enabled) return 0;
+        const wait = siteBuckets.take(rows[0]?.site_id ?? "", rows.length, now());
+        if (wait > 0) metrics.rateLimited("site");
+        return wait;
       },
-      ingestDeps,
+    },
+    internalToken: collector.internalToken ? tokenDigest(collector.internalToken) : null,
+    metricsToken: collector.metricsToken ? tokenDigest(collector.metricsToken) : null,
+  };
+}
+
+/** The client address as `server.trustedProxies` allows it to be known. */
+function clientIpOf(c: Collector, req: IncomingMessage): string {
+  return c.clientIp(req.socket.remoteAddress ?? "", (name) => header(req, name));
+}
+
+/** Seconds to wait when the client is over its rate, else 0. */
+async function rateLimitIp(c: Collector, ip: string, at: number): Promise<number> {
+  if (!c.ipBuckets.enabled) return 0;
+  // The salted IP hash keys the per-client bucket: no raw IP is kept even in memory.
+  const salt = await c.o.salts.saltFor(utcDay(at));
+  const key = createHmac("sha256", salt).update(`rate|${ip}`).digest("base64url").slice(0, 22);
+  const wait = c.ipBuckets.take(key, 1, at);
+  if (wait > 0) c.metrics.rateLimited("ip");
+  return wait;
+}
+
+function cors(req: IncomingMessage): Record<string, string> {
+  const origin = header(req, "origin");
+  // Retry-After must be readable cross-origin, or the tracker cannot honour a 429.
+  return origin
+    ? {
+        "access-control-allow-origin": origin,
+        "access-control-expose-headers": "Retry-After",
+        vary: "Origin",
+      }
+    : {};
+}
+
+/** A tracker batch through `ingest()`, with what the request's headers say about the client. */
+async function recordBatch(
+  c: Collector,
+  req: IncomingMessage,
+  body: string,
+  ip: string,
+): Promise<IngestResponse> {
+  const privacy =
+    c.o.collector.honorPrivacySignals &&
+    (header(req, "sec-gpc")?.trim() === "1" || header(req, "dnt")?.trim() === "1");
+  const result = await ingest(
+    {
+      body,
+      ip,
+      userAgent: header(req, "user-agent") ?? "",
+      origin: header(req, "origin") ?? null,
+      privacySignal: privacy,
+      clientHints: {
+        brands: header(req, "sec-ch-ua"),
+        mobile: header(req, "sec-ch-ua-mobile"),
+        platform: header(req, "sec-ch-ua-platform"),
+      },
+    },
+    c.ingestDeps,
+  );
+  c.metrics.rejected(result.rejected);
+  c.metrics.local.eventsAccepted += result.accepted;
+  c.metrics.local.bytesWritten += result.written;
+  if (result.body && result.status !== 429) c.metrics.batchRejected(result.body.code);
+  return result;
+}
+
+/** `POST /e`: a tracker batch; 204 only once its rows are in the spool. */
+const postEvents: Answer = async (c, req, res) => {
+  const headers = cors(req);
+  const body = await readBody(req, LIMITS.bodyBytes);
+  if (!body.ok) {
+    c.metrics.batchRejected(body.status === 413 ? "BODY_TOO_LARGE" : "BODY_INCOMPLETE");
+    return bodyError(res, body.status, LIMITS.bodyBytes, headers);
+  }
+  c.metrics.local.bytesReceived += body.bytes;
+  const ip = clientIpOf(c, req);
+  const wait = c.ipBuckets.enabled ? await rateLimitIp(c, ip, c.now()) : 0;
+  if (wait > 0) {
+    return sendJson(
+      res,
+      429,
+      { status: 429, code: "RATE_LIMITED", error: "too many requests from this client" },
+      { ...headers, "retry-after": String(wait) },
     );
   }
-
-  function account(result: Awaited<ReturnType<typeof recordBatch>>): void {
-    metrics.rejected(result.rejected);
-    metrics.local.eventsAccepted += result.accepted;
-    metrics.local.bytesWritten += result.written;
-    if (result.body && result.status !== 429) metrics.batchRejected(result.body.code);
-  }
-
-  async function postEvents(req: IncomingMessage, res: ServerResponse): Promise<number> {
-    const headers = cors(req);
-    const body = await readBody(req, LIMITS.bodyBytes);
-    if (!body.ok) {
-      metrics.batchRejected(body.status === 413 ? "BODY_TOO_LARGE" : "BODY_INCOMPLETE");
-      return bodyError(res, body.status, LIMITS.bodyBytes, headers);
-    }
-    metrics.local.bytesReceived += body.bytes;
-    const at = now();
-    const ip = clientIp(req.socket.remoteAddress ?? "", (name) => header(req, name));
-    const wait = ipBuckets.enabled ? await rateLimitIp(ip, at) : 0;
-    if (wait > 0) {
-      sendJson(
-        res,
-        429,
-        { status: 429, code: "RATE_LIMITED", error: "too many requests from this client" },
-        { ...headers, "retry-after": String(wait) },
-      );
-      return 429;
-    }
-    const result = await recordBatch(req, body.text, ip);
-    account(result);
-    if (result.status === 204) {
-      res.writeHead(204, headers);
-      res.end();
-    } else if (result.body) {
-      const extra: Record<string, string> = result.retryAfter
-        ? { "retry-after": String(result.retryAfter) }
-        : {};
-      sendJson(res, result.status, result.body, { ...headers, ...extra });
-    }
-    return result.status;
-  }
-
-  /** Always the same 1×1 GIF: an <img> cannot act on errors, and no-store keeps each hit a hit. */
-  async function getPixel(req: IncomingMessage, res: ServerResponse, query: string) {
-    const at = now();
-    const batch = pixelBatch(new URLSearchParams(query), header(req, "referer"), at);
-    let status = 400;
-    if (batch === null) metrics.batchRejected("PIXEL_INCOMPLETE");
-    else {
-      const ip = clientIp(req.socket.remoteAddress ?? "", (name) => header(req, name));
-      if ((await rateLimitIp(ip, at)) > 0) status = 429;
-      else {
-        const result = await recordBatch(req, batch, ip);
-        account(result);
-        status = result.status;
-      }
-    }
-    res.writeHead(200, {
-      "content-type": "image/gif",
-      "content-length": PIXEL_GIF.byteLength,
-      "cache-control": "no-store, max-age=0",
-    });
-    res.end(PIXEL_GIF);
-    return status;
-  }
-
-  async function postInternal(req: IncomingMessage, res: ServerResponse): Promise<number> {
-    if (!internalToken) {
-      sendJson(res, 404, { status: 404, code: "NOT_FOUND", error: "not found" });
-      return 404;
-    }
-    const auth = header(req, "authorization") ?? "";
-    const given = auth.startsWith("Bearer ") ? tokenDigest(auth.slice(7).trim()) : null;
-    if (!given || !timingSafeEqual(given, internalToken)) {
-      sendJson(
-        res,
-        401,
-        { status: 401, code: "UNAUTHORIZED", error: "a valid bearer token is required" },
-        { "www-authenticate": "Bearer" },
-      );
-      return 401;
-    }
-    const body = await readBody(req, INTERNAL_BODY_BYTES);
-    if (!body.ok) return bodyError(res, body.status, INTERNAL_BODY_BYTES, {});
-    metrics.local.bytesReceived += body.bytes;
-    const lines = body.text.endsWith("\n") ? body.text.slice(0, -1) : body.text;
-    let out = "";
-    let count = 0;
-    const parts = lines === "" ? [] : lines.split("\n");
-    for (const [index, line] of parts.entries()) {
-      const bad = (why: string) => {
-        metrics.batchRejected("INVALID_ROW");
-        sendJson(res, 400, {
-          status: 400,
-          code: "INVALID_ROW",
-          error: `line ${index + 1}: ${why}; nothing was written`,
-        });
-        return 400;
-      };
-      let json: unknown;
-      try {
-        json = JSON.parse(line);
-      } catch {
-        return bad("not valid JSON");
-      }
-      const row = eventRowSchema.safeParse(json);
-      if (!row.success) {
-        const issue = row.error.issues[0];
-        const field = issue?.path.length ? issue.path.join(".") : "row";
-        const what =
-          issue?.code === "unrecognized_keys" ? `unknown column ${issue.keys.join(", ")}` : "";
-        return bad(`${field}: ${what || issue?.message || "invalid row"}`);
-      }
-      out += `${JSON.stringify(row.data)}\n`;
-      count++;
-    }
-    if (count === 0) {
-      metrics.batchRejected("EMPTY_BODY");
-      sendJson(res, 400, { status: 400, code: "EMPTY_BODY", error: "no NDJSON lines" });
-      return 400;
-    }
-    try {
-      await append(out);
-    } catch (error) {
-      log(`spool write failed: ${(error as Error).message}`);
-      sendJson(res, 503, {
-        status: 503,
-        code: "SPOOL_UNAVAILABLE",
-        error: "rows could not be stored, retry later",
-      });
-      return 503;
-    }
-    metrics.local.eventsAccepted += count;
-    metrics.local.bytesWritten += Buffer.byteLength(out);
-    res.writeHead(204);
+  const result = await recordBatch(c, req, body.text, ip);
+  if (result.status === 204) {
+    res.writeHead(204, headers);
     res.end();
-    return 204;
+  } else if (result.body) {
+    const extra: Record<string, string> = result.retryAfter
+      ? { "retry-after": String(result.retryAfter) }
+      : {};
+    sendJson(res, result.status, result.body, { ...headers, ...extra });
   }
+  return result.status;
+};
 
-  function healthz(res: ServerResponse): number {
-    // Unhealthy while the latest write attempt failed: the spool disk is full or gone.
-    const ok = lastWriteFailedAt === 0 || lastWriteOkAt > lastWriteFailedAt;
-    const text = JSON.stringify({
-      status: ok ? "ok" : "failing",
-      spool: ok ? "ok" : "write failed",
+/** `OPTIONS /e`: the CORS preflight (the tracker's simple requests need none). */
+const preflight: Answer = (_, req, res) => {
+  res.writeHead(204, {
+    ...cors(req),
+    "access-control-allow-methods": "POST",
+    "access-control-allow-headers": "content-type",
+    "access-control-max-age": "86400",
+  });
+  res.end();
+  return 204;
+};
+
+/**
+ * `GET /p.gif`: one event from the query. Always the same 1×1 GIF: an <img> cannot act on
+ * errors, and no-store keeps each hit a hit. The status returned (for /metrics) is the event's.
+ */
+const pixel: Answer = async (c, req, res, query) => {
+  const at = c.now();
+  const batch = pixelBatch(new URLSearchParams(query), header(req, "referer"), at);
+  let status = 400;
+  if (batch === null) c.metrics.batchRejected("PIXEL_INCOMPLETE");
+  else {
+    const ip = clientIpOf(c, req);
+    if ((await rateLimitIp(c, ip, at)) > 0) status = 429;
+    else status = (await recordBatch(c, req, batch, ip)).status;
+  }
+  res.writeHead(200, {
+    "content-type": "image/gif",
+    "content-length": PIXEL_GIF.byteLength,
+    "cache-control": "no-store, max-age=0",
+  });
+  res.end(PIXEL_GIF);
+  return status;
+};
+
+/** A built script (the tracker or a plugin), compressed as the client accepts, with its ETag. */
+function serveScript(script: TrackerAsset, req: IncomingMessage, res: ServerResponse): number {
+  const served = serveTrackerAsset(
+    script,
+    header(req, "accept-encoding"),
+    header(req, "if-none-match"),
+  );
+  res.writeHead(served.status, served.headers);
+  res.end(req.method === "HEAD" ? undefined : (served.body ?? undefined));
+  return served.status;
+}
+
+/** `GET /s.js`: the tracker (the route is off without a build). */
+const trackerScript: Answer = (c, req, res) =>
+  c.o.tracker ? serveScript(c.o.tracker, req, res) : notFound(res);
+
+/** `GET /healthz`: 503 while the latest spool write failed. */
+const healthz: Answer = (c, _, res) => {
+  const ok = c.spool.ok;
+  const status = ok ? 200 : 503;
+  res.writeHead(status, {
+    "content-type": "application/json; charset=utf-8",
+    "cache-control": "no-store",
+  });
+  res.end(JSON.stringify({ status: ok ? "ok" : "failing", spool: ok ? "ok" : "write failed" }));
+  return status;
+};
+
+/**
+ * Answers 404 while `token` is not configured (the endpoint does not exist) and 401 unless the
+ * request carries it as a bearer token; null when it may go on. Digests are compared, so the
+ * comparison takes the same time whatever was sent.
+ */
+function bearer(req: IncomingMessage, res: ServerResponse, token: Buffer | null): number | null {
+  if (!token) return notFound(res);
+  const auth = header(req, "authorization") ?? "";
+  const given = auth.startsWith("Bearer ") ? tokenDigest(auth.slice(7).trim()) : null;
+  if (!given || !timingSafeEqual(given, token)) {
+    return sendJson(
+      res,
+      401,
+      { status: 401, code: "UNAUTHORIZED", error: "a valid bearer token is required" },
+      { "www-authenticate": "Bearer" },
+    );
+  }
+  return null;
+}
+
+/** `GET /metrics`: Prometheus text, with `collector.metricsToken` (404 without one). */
+const metricsText: Answer = (c, req, res) => {
+  // Behind the first-party proxy /sl/metrics is on the public internet: a token, or nothing.
+  const refused = bearer(req, res, c.metricsToken);
+  if (refused !== null) return refused;
+  const text = c.metrics.render(c.o.spoolDir);
+  res.writeHead(200, {
+    "content-type": "text/plain; version=0.0.4; charset=utf-8",
+    "cache-control": "no-store",
+  });
+  res.end(text);
+  return 200;
+};
+
+/** `POST /internal/ndjson`: event rows from edge Workers, all or nothing (404 without a token). */
+const postInternal: Answer = async (c, req, res) => {
+  const refused = bearer(req, res, c.internalToken);
+  if (refused !== null) return refused;
+  const body = await readBody(req, INTERNAL_BODY_BYTES);
+  if (!body.ok) return bodyError(res, body.status, INTERNAL_BODY_BYTES, {});
+  c.metrics.local.bytesReceived += body.bytes;
+  const parsed = internalRows(body.text);
+  if (!parsed.ok) {
+    c.metrics.batchRejected(parsed.code);
+    return sendJson(res, 400, { status: 400, code: parsed.code, error: parsed.error });
+  }
+  // Written by the one row serializer, like every other spool line.
+  const out = ndjsonLines(parsed.rows);
+  try {
+    await c.spool.append(out);
+  } catch (error) {
+    c.o.log(`spool write failed: ${(error as Error).message}`);
+    return sendJson(res, 503, {
+      status: 503,
+      code: "SPOOL_UNAVAILABLE",
+      error: "rows could not be stored, retry later",
     });
-    const status = ok ? 200 : 503;
-    res.writeHead(status, {
-      "content-type": "application/json; charset=utf-8",
-      "cache-control": "no-store",
+  }
+  c.metrics.local.eventsAccepted += parsed.rows.length;
+  c.metrics.local.bytesWritten += Buffer.byteLength(out);
+  res.writeHead(204);
+  res.end();
+  return 204;
+};
+
+function notFound(res: ServerResponse): number {
+  return sendJson(res, 404, { status: 404, code: "NOT_FOUND", error: "not found" });
+}
+
+/**
+ * Every route of the collector, declared once: its path, and the answer of each method it takes.
+ * A route's path is also its label in /metrics; anything else is counted as "other".
+ */
+const ROUTES: ReadonlyMap<string, Route> = new Map<string, Route>([
+  ["/e", { methods: { POST: postEvents, OPTIONS: preflight } }],
+  ["/p.gif", { methods: { GET: pixel, HEAD: pixel } }],
+  [
+    "/s.js",
+    { methods: { GET: trackerScript, HEAD: trackerScript }, on: (c) => Boolean(c.o.tracker) },
+  ],
+  ["/healthz", { methods: { GET: healthz, HEAD: healthz } }],
+  ["/metrics", { methods: { GET: metricsText, HEAD: metricsText } }],
+  ["/internal/ndjson", { methods: { POST: postInternal } }],
+]);
+
+/** Finds the answer for a request: its route's, a tracker plugin's, 405 or 404. */
+function answer(
+  c: Collector,
+  req: IncomingMessage,
+  res: ServerResponse,
+  pathname: string,
+  query: string,
+): Promise<number> | number {
+  const method = req.method ?? "GET";
+  const route = ROUTES.get(pathname);
+  if (route) {
+    if (route.on && !route.on(c)) return notFound(res);
+    const respond = route.methods[method];
+    if (respond) return respond(c, req, res, query);
+    return sendJson(res, 405, {
+      status: 405,
+      code: "METHOD_NOT_ALLOWED",
+      error: "method not allowed",
     });
-    res.end(text);
-    return status;
   }
+  // Tracker plugins (`/errors.js`, ...) are served beside the routes, counted as "other".
+  const plugin = method === "GET" || method === "HEAD" ? c.o.plugins?.get(pathname) : undefined;
+  return plugin ? serveScript(plugin, req, res) : notFound(res);
+}
 
-  async function route(req: IncomingMessage, res: ServerResponse, path: string): Promise<number> {
-    const q = path.indexOf("?");
-    const pathname = q === -1 ? path : path.slice(0, q);
-    const method = req.method ?? "GET";
-    if (pathname === "/e") {
-      if (method === "POST") return postEvents(req, res);
-      if (method === "OPTIONS") {
-        res.writeHead(204, {
-          ...cors(req),
-          "access-control-allow-methods": "POST",
-          "access-control-allow-headers": "content-type",
-          "access-control-max-age": "86400",
-        });
-        res.end();
-        return 204;
-      }
-    } else if (method === "GET" || method === "HEAD") {
-      if (pathname === "/p.gif") return getPixel(req, res, q === -1 ? "" : path.slice(q + 1));
-      const script = pathname === "/s.js" ? options.tracker : options.plugins?.get(pathname);
-      if (script) {
-        const served = serveTrackerAsset(
-          script,
-          header(req, "accept-encoding"),
-          header(req, "if-none-match"),
-        );
-        res.writeHead(served.status, served.headers);
-        res.end(method === "HEAD" ? undefined : (served.body ?? undefined));
-        return served.status;
-      }
-      if (pathname === "/healthz") return healthz(res);
-      if (pathname === "/metrics") {
-        const text = metrics.render(options.spoolDir);
-        res.writeHead(200, { "content-type": "text/plain; version=0.0.4; charset=utf-8" });
-        res.end(text);
-        return 200;
-      }
-    } else if (pathname === "/internal/ndjson" && method === "POST") {
-      return postInternal(req, res);
-    }
-    const known = ["/e", "/p.gif", "/s.js", "/healthz", "/metrics", "/internal/ndjson"];
-    if (known.includes(pathname) && !(pathname === "/s.js" && !options.tracker)) {
-      sendJson(res, 405, { status: 405, code: "METHOD_NOT_ALLOWED", error: "method not allowed" });
-      return 405;
-    }
-    sendJson(res, 404, { status: 404, code: "NOT_FOUND", error: "not found" });
-    return 404;
-  }
-
-  const ROUTES = new Set(["/e", "/p.gif", "/s.js", "/healthz", "/metrics", "/internal/ndjson"]);
-
+/**
+ * The collector's HTTP surface, shared by the standalone server and the all-in-one backend:
+ * the routes in `ROUTES`, plus the tracker plugins.
+ */
+export function createCollectorHandler(options: CollectorHandlerOptions): CollectorHandler {
+  const c = collectorOf(options);
   return async (req, res, path) => {
     const q = path.indexOf("?");
     const pathname = q === -1 ? path : path.slice(0, q);
     let status = 500;
     try {
-      status = await route(req, res, path);
+      status = await answer(c, req, res, pathname, q === -1 ? "" : path.slice(q + 1));
     } catch (error) {
       // Messages only: errors never carry request headers or addresses.
-      log(`collector error on ${pathname}: ${(error as Error).message}`);
+      options.log(`collector error on ${pathname}: ${(error as Error).message}`);
       if (!res.headersSent) {
         sendJson(res, 500, { status: 500, code: "INTERNAL", error: "internal error" });
       } else res.destroy();
     }
-    metrics.request(ROUTES.has(pathname) ? pathname : "other", status);
+    c.metrics.request(ROUTES.has(pathname) ? pathname : "other", status);
   };
 }

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { loadSettings, migrate, openClickHouse } from "@sightline/config";
 import { afterAll, describe, expect, it } from "vitest";
 import { Shipper } from "../shipper.ts";
-import { FIREFOX, pageview, testCollector } from "./testing.ts";
+import { FIREFOX, METRICS_AUTH, pageview, testCollector } from "./testing.ts";
 
 // Client addresses in every shape the collector can see them: IPv4, IPv6, IPv4-mapped,
 // via X-Forwarded-For and X-Real-IP from a trusted proxy, on every ingest route.
@@ -57,7 +57,7 @@ describe("no raw IP address anywhere", () => {
       // A bad request too: errors must not echo the address either.
       await fetch(`${c.base}/e`, { method: "POST", body: "{bad", headers: { "x-real-ip": ip } });
     }
-    const metrics = await (await fetch(`${c.base}/metrics`)).text();
+    const metrics = await (await fetch(`${c.base}/metrics`, { headers: METRICS_AUTH })).text();
     await c.close();
 
     const spool = c.spoolText();

@@ -1,8 +1,9 @@
 import { request as httpRequest } from "node:http";
 import { gunzipSync } from "node:zlib";
+import { type EventRow, ndjsonLines } from "@sightline/edge";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PIXEL_GIF } from "../pixel.ts";
-import { FIREFOX, pageview, testCollector } from "./testing.ts";
+import { FIREFOX, METRICS_AUTH, pageview, testCollector } from "./testing.ts";
 
 const CLIENT_IP = "81.2.69.142"; // a public address in Great Britain (DB-IP)
 const TOKEN = "internal-token-0123456789abcdef0123456789";
@@ -134,7 +135,7 @@ describe("standalone collector", () => {
     let metrics = "";
     for (let i = 0; i < 50 && !metrics.includes("BODY_INCOMPLETE"); i++) {
       await new Promise((r) => setTimeout(r, 20));
-      metrics = await (await fetch(`${c.base}/metrics`)).text();
+      metrics = await (await fetch(`${c.base}/metrics`, { headers: METRICS_AUTH })).text();
     }
     expect(metrics).toMatch(/batches_rejected_total\{code="BODY_INCOMPLETE"\} 1/);
     expect(c.spoolText()).toBe(before);
@@ -224,13 +225,21 @@ describe("standalone collector", () => {
     const ids = c.spoolRows().map((r) => r.event_id);
     expect(ids).toContain("edge-0000001");
     expect(ids).toContain("edge-0000002");
+    // The spool holds them as the row serializer writes them, whatever key order edge sent.
+    const rows = ["edge-0000001", "edge-0000002"].map((id) => ({ ...good, event_id: id }));
+    expect(c.spoolText()).toContain(ndjsonLines(rows as unknown as EventRow[]));
+    const reordered = JSON.stringify(Object.fromEntries(Object.entries(rows[0] ?? {}).reverse()));
+    expect((await post("/internal/ndjson", `${reordered}\n`, auth)).status).toBe(204);
+    expect(c.spoolText().endsWith(ndjsonLines(rows.slice(0, 1) as unknown as EventRow[]))).toBe(
+      true,
+    );
   });
 
   it("reports health and Prometheus metrics", async () => {
     const health = await fetch(`${c.base}/healthz`);
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({ status: "ok", spool: "ok" });
-    const metrics = await (await fetch(`${c.base}/metrics`)).text();
+    const metrics = await (await fetch(`${c.base}/metrics`, { headers: METRICS_AUTH })).text();
     expect(metrics).toMatch(/^sightline_collector_events_accepted_total [1-9]\d*$/m);
     expect(metrics).toMatch(
       /^sightline_collector_batches_rejected_total\{code="MALFORMED_BODY"\} 1$/m,
@@ -241,6 +250,19 @@ describe("standalone collector", () => {
     expect(metrics).toMatch(/^sightline_collector_spool_bytes [1-9]\d*$/m);
     expect(metrics).toMatch(/^sightline_collector_received_bytes_total [1-9]\d*$/m);
     expect(metrics).not.toContain(CLIENT_IP);
+  });
+
+  it("serves metrics only with collector.metricsToken: 401 without it, 404 when none is set", async () => {
+    expect((await fetch(`${c.base}/metrics`)).status).toBe(401);
+    const wrong = await fetch(`${c.base}/metrics`, { headers: { authorization: "Bearer nope" } });
+    expect(wrong.status).toBe(401);
+    expect(await wrong.text()).not.toContain("sightline_collector");
+    const off = await testCollector({ SIGHTLINE_COLLECTOR_METRICS_TOKEN: "" });
+    try {
+      expect((await fetch(`${off.base}/metrics`, { headers: METRICS_AUTH })).status).toBe(404);
+    } finally {
+      await off.close();
+    }
   });
 
   it("answers 404 for unknown paths", async () => {
@@ -273,7 +295,9 @@ describe("collector limits", () => {
     expect(Number(third.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
     expect((await errorOf(third)).code).toBe("RATE_LIMITED");
     expect(limited.spoolRows().map((r) => r.event_id)).toEqual(["rl-0000001", "rl-0000002"]);
-    const metrics = await (await fetch(`${limited.base}/metrics`)).text();
+    const metrics = await (
+      await fetch(`${limited.base}/metrics`, { headers: METRICS_AUTH })
+    ).text();
     expect(metrics).toMatch(/^sightline_collector_rate_limited_total\{scope="ip"\} 1$/m);
   });
 

@@ -41,7 +41,8 @@ export interface CollectorRuntime {
 /**
  * Everything the standalone collector runs besides the HTTP server: a spool writer of its own
  * (file names carry the pid, so cluster workers never collide), sites from the backend's LMDB or
- * a sites file, the bundled geo database, salts, and the shared handler.
+ * a sites file, the geo database (`collector.geoDatabase`, else the bundled one), salts, and the
+ * shared handler. It does not bound the spool (`spool.maxBytes`): only the all-in-one server does.
  */
 export function createCollectorRuntime(
   settings: Settings,

@@ -4,6 +4,10 @@ import { join } from "node:path";
 import { loadSettings } from "@sightline/config";
 import { type CollectorServer, startCollectorServer } from "./server.ts";
 
+/** `collector.metricsToken` of test collectors, and the header that opens `/metrics` with it. */
+export const METRICS_TOKEN = "test-metrics-token-0123456789abcdef";
+export const METRICS_AUTH = { authorization: `Bearer ${METRICS_TOKEN}` };
+
 /** A standalone collector on 127.0.0.1 with a temp data folder, a sites file and captured logs. */
 export async function testCollector(env: Record<string, string> = {}) {
   const dir = mkdtempSync(join(tmpdir(), "sl-collector-"));
@@ -18,6 +22,7 @@ export async function testCollector(env: Record<string, string> = {}) {
       SIGHTLINE_SERVER_PORT: "0",
       SIGHTLINE_SPOOL_FSYNC: "none",
       SIGHTLINE_COLLECTOR_SITES_FILE: sitesFile,
+      SIGHTLINE_COLLECTOR_METRICS_TOKEN: METRICS_TOKEN,
       ...env,
     },
   });

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { json } from "../testing.tsx";
-import { ApiError, apiFetch, errorMessage } from "./client.ts";
+import { ApiError, apiFetch, errorMessage, signOut } from "./client.ts";
 import { getToken, setToken, subscribeToken, TOKEN_KEY } from "./token.ts";
 
 const fetchMock = vi.fn<typeof fetch>();
@@ -96,7 +96,86 @@ describe("apiFetch", () => {
     });
   });
 
-  it("drops the token and tells subscribers when an authenticated call gets a 401", async () => {
+  it("refreshes an expired token once and retries the call with the new one", async () => {
+    setToken("expired");
+    const expired = () =>
+      json(401, {
+        statusCode: 401,
+        code: "TOKEN_EXPIRED",
+        message: "The access token has expired",
+      });
+    fetchMock
+      .mockResolvedValueOnce(expired())
+      .mockResolvedValueOnce(json(200, { token: "fresh", refreshToken: "r2", expiresIn: 900 }))
+      .mockResolvedValueOnce(json(200, { email: "a@example.com" }));
+
+    const me = await apiFetch<{ email: string }>("/api/v1/me");
+
+    expect(me).toEqual({ email: "a@example.com" });
+    const [first, refresh, retry] = fetchMock.mock.calls;
+    expect(new Headers(first?.[1]?.headers).get("Authorization")).toBe("Bearer expired");
+    // The refresh token is the HttpOnly cookie: sent by the browser, never by this code.
+    expect(refresh?.[0]).toBe("/api/v1/auth/refresh");
+    expect(refresh?.[1]).toMatchObject({ method: "POST", credentials: "same-origin" });
+    expect(new Headers(refresh?.[1]?.headers).has("Authorization")).toBe(false);
+    expect(new Headers(retry?.[1]?.headers).get("Authorization")).toBe("Bearer fresh");
+    expect(getToken()).toBe("fresh");
+  });
+
+  it("refreshes once for calls that fail together", async () => {
+    setToken("expired");
+    let refreshes = 0;
+    fetchMock.mockImplementation(async (input, init) => {
+      if (String(input) === "/api/v1/auth/refresh") {
+        refreshes += 1;
+        await new Promise((r) => setTimeout(r, 10));
+        return json(200, { token: "fresh" });
+      }
+      const auth = new Headers(init?.headers).get("Authorization");
+      return auth === "Bearer fresh"
+        ? json(200, { ok: true })
+        : json(401, { code: "TOKEN_EXPIRED" });
+    });
+
+    const answers = await Promise.all([
+      apiFetch("/api/v1/a"),
+      apiFetch("/api/v1/b"),
+      apiFetch("/api/v1/c"),
+    ]);
+
+    expect(answers).toEqual([{ ok: true }, { ok: true }, { ok: true }]);
+    expect(refreshes).toBe(1);
+  });
+
+  it("signs out when the call still fails after a refresh", async () => {
+    setToken("expired");
+    fetchMock.mockImplementation(async (input) =>
+      String(input) === "/api/v1/auth/refresh"
+        ? json(200, { token: "fresh" })
+        : json(401, { code: "SESSION_ENDED", message: "This session has ended" }),
+    );
+
+    const error = await apiFetch("/api/v1/me").catch((e: unknown) => e);
+
+    expect(error).toMatchObject({ status: 401, code: "SESSION_ENDED" });
+    // Once: the retry's 401 does not refresh again.
+    expect(fetchMock.mock.calls.filter(([url]) => url === "/api/v1/auth/refresh")).toHaveLength(1);
+    expect(getToken()).toBeNull();
+  });
+
+  it("ends the session on the server when signing out, then forgets the token", async () => {
+    setToken("jwt-1");
+    fetchMock.mockResolvedValue(json(200, { signedOut: true }));
+
+    await signOut();
+
+    expect(lastRequest().url).toBe("/api/v1/auth/logout");
+    expect(lastRequest().init.method).toBe("POST");
+    expect(lastRequest().headers.get("Authorization")).toBe("Bearer jwt-1");
+    expect(getToken()).toBeNull();
+  });
+
+  it("drops the token and tells subscribers when a 401 survives the refresh", async () => {
     setToken("expired");
     const listener = vi.fn();
     const unsubscribe = subscribeToken(listener);

@@ -1,4 +1,4 @@
-import { clearToken, getToken } from "./token.ts";
+import { clearToken, getToken, setToken } from "./token.ts";
 import type { ApiErrorBody } from "./types.ts";
 
 /** A failed API call. `message` is safe to show: it is the server's own text when it sent one. */
@@ -24,8 +24,66 @@ export interface RequestOptions {
   headers?: Record<string, string>;
 }
 
-/** Calls a same-origin /api route and returns its JSON, or throws ApiError. */
+const REFRESH_PATH = "/api/v1/auth/refresh";
+let refreshing: Promise<boolean> | null = null;
+
+/** Runs `work` while holding a lock shared by every tab of the app, where browsers have one. */
+async function acrossTabs<T>(work: () => Promise<T>): Promise<T> {
+  const locks = typeof navigator === "undefined" ? undefined : navigator.locks;
+  return locks?.request ? await locks.request("sightline.refresh", work) : work();
+}
+
+/**
+ * Gets a new access token with the session's refresh token (an HttpOnly cookie the server set at
+ * sign-in; scripts never see it). One refresh at a time, across tabs too: a refresh token works
+ * once, and presenting it twice ends the session. A tab that waited finds the token another
+ * already stored and skips its own. True when a usable token is stored.
+ */
+export function refreshSession(rejected: string): Promise<boolean> {
+  refreshing ??= acrossTabs(async () => {
+    const current = getToken();
+    if (current && current !== rejected) return true;
+    try {
+      const response = await fetch(REFRESH_PATH, {
+        method: "POST",
+        headers: { Accept: "application/json" },
+        credentials: "same-origin",
+      });
+      if (!response.ok) return false;
+      const body = (await response.json()) as { token?: unknown };
+      if (typeof body.token !== "string") return false;
+      setToken(body.token);
+      return true;
+    } catch {
+      return false;
+    }
+  }).finally(() => {
+    refreshing = null;
+  });
+  return refreshing;
+}
+
+/** Ends the session on the server (best effort) and forgets the token; the UI then signs in. */
+export async function signOut(): Promise<void> {
+  try {
+    if (getToken()) await apiFetch("/api/v1/auth/logout", { method: "POST" });
+  } catch {
+    // Unreachable server or an ended session: signing out here still happens.
+  } finally {
+    clearToken();
+  }
+}
+
+/**
+ * Calls a same-origin /api route and returns its JSON, or throws ApiError. An authenticated call
+ * answered 401 (the short-lived access token expired) refreshes the session once and is retried;
+ * if that fails the token is dropped, which signs the user out.
+ */
 export async function apiFetch<T>(path: string, options: RequestOptions = {}): Promise<T> {
+  return call<T>(path, options, false);
+}
+
+async function call<T>(path: string, options: RequestOptions, retried: boolean): Promise<T> {
   const { method = "GET", body, auth = true, signal } = options;
   const headers: Record<string, string> = { Accept: "application/json", ...options.headers };
   const token = auth ? getToken() : null;
@@ -51,8 +109,11 @@ export async function apiFetch<T>(path: string, options: RequestOptions = {}): P
 
   if (!response.ok) {
     const error = await toApiError(response);
-    // A rejected token is useless from now on; dropping it sends the user back to login.
-    if (response.status === 401 && token) clearToken();
+    if (response.status === 401 && token) {
+      if (!retried && (await refreshSession(token))) return call<T>(path, options, true);
+      // Neither the token nor the session works: dropping it sends the user back to login.
+      clearToken();
+    }
     throw error;
   }
 

@@ -1,5 +1,7 @@
-// The JWT lives in localStorage so a reload keeps the session. Listeners let the
-// UI react when the client drops the token (a 401) or another tab signs out.
+// The access token (a JWT valid for minutes) lives in localStorage so a reload and other tabs
+// share it; the session's refresh token is an HttpOnly cookie the client never sees
+// (client.ts refreshes with it). Listeners let the UI react when the client drops the token
+// (a 401 the session cannot fix) or another tab signs in, refreshes or signs out.
 
 export const TOKEN_KEY = "sightline.token";
 

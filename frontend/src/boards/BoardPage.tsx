@@ -42,7 +42,15 @@ export default function BoardPage({ id }: { id: string }) {
     );
   const site =
     sites.data?.sites.find((s) => board.data.sites.includes(s.id)) ??
-    ({ id: board.data.sites[0] ?? "", name: "", domains: [], timezone: "UTC" } as Site);
+    ({
+      id: board.data.sites[0] ?? "",
+      name: "",
+      domains: [],
+      timezone: "UTC",
+      retention: { rawMonths: 13, rollupMonths: 60 },
+      identity: "cookieless",
+      features: [],
+    } satisfies Site);
   return (
     <ScopeProvider site={site} firstDay={null} sites={board.data.sites}>
       <BoardView board={board.data} />
@@ -363,7 +371,7 @@ function WidgetCard({
       data-type={widget.visual.type}
     >
       <div className={`widget-head${editing ? " widget-drag" : ""}`} title={widget.name}>
-        <h2>{widget.name}</h2>
+        <h2 className="widget-title">{widget.name}</h2>
         {pinned && (
           <span className="badge" title="This widget keeps its own period">
             {pinned}

@@ -1,4 +1,4 @@
-import { clearToken } from "../api/token.ts";
+import { signOut } from "../api/client.ts";
 import type { Site, User } from "../api/types.ts";
 import { Link, navigate } from "../router.ts";
 import { PAGES, switchTo } from "../state/dash.ts";
@@ -63,8 +63,12 @@ export function AppHeader({
             {user.email}
           </span>
         )}
-        {/* Signing out forgets the token; the app then shows the sign-in form. */}
-        <button type="button" className="button button-secondary button-small" onClick={clearToken}>
+        {/* Signing out ends the session on the server and forgets the token. */}
+        <button
+          type="button"
+          className="button button-secondary button-small"
+          onClick={() => void signOut()}
+        >
           Sign out
         </button>
       </header>

@@ -380,6 +380,9 @@ try {
     SIGHTLINE_DATA_DIR: dataDir,
     SIGHTLINE_ADMIN_EMAIL: ADMIN.email,
     SIGHTLINE_ADMIN_PASSWORD: ADMIN.password,
+    // One access token serves the whole run, put straight into browser contexts that hold no
+    // refresh cookie: it must outlast the run rather than the default 15 minutes.
+    SIGHTLINE_AUTH_TOKEN_TTL: "6h",
   });
   console.log(`stack: ready in ${ms(performance.now() - startAt)} at ${stack.url}`);
   const login = await api<{ token: string }>(stack.url, "/api/v1/auth/login", {
