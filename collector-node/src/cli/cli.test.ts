@@ -30,7 +30,7 @@ function cli(args: string[], env: Record<string, string>) {
 }
 
 /** A spool line as the collectors write it (the shipper finds bots by the writer's marker). */
-function line(id: string, bot = 0): string {
+function line(id: string, bot: 0 | 1 = 0): string {
   const ts = new Date().toISOString().slice(0, 23).replace("T", " ");
   const row = { ...emptyRow(), event_id: id, site_id: "cli.test", ts, client_ts: ts };
   return ndjsonLines([{ ...row, name: "pageview", visitor_id: `v-${id}`, is_bot: bot }]);
