@@ -8,7 +8,11 @@ import { navigate } from "../router.ts";
 import { ErrorNotice, Loading } from "../ui/Notice.tsx";
 import type { LinkKind } from "./linkToken.ts";
 import { readLinkToken } from "./linkToken.ts";
-import { localPasswordProblem, NewPasswordFields } from "./NewPasswordFields.tsx";
+import {
+  localPasswordProblem,
+  NewPasswordFields,
+  passwordErrorMessage,
+} from "./NewPasswordFields.tsx";
 
 type InvitationLookup = ResultOf<"/api/v1/auth/invitations/lookup">;
 
@@ -121,7 +125,7 @@ function PasswordForm({
     setProblem(local);
     if (!local) submit.mutate();
   };
-  const message = problem ?? (submit.isError ? errorMessage(submit.error) : null);
+  const message = problem ?? (submit.isError ? passwordErrorMessage(submit.error) : null);
   return (
     <form className="form" onSubmit={onSubmit} aria-labelledby="link-title">
       <h2 id="link-title">{title}</h2>

@@ -1,4 +1,18 @@
+import { ApiError, errorMessage } from "../api/client.ts";
 import { MIN_PASSWORD_LENGTH } from "./SetupForm.tsx";
+
+/**
+ * The server's word on a password, for people: "body/newPassword: is too easy to guess: …" reads
+ * "The new password is too easy to guess: …". Other errors keep their own message.
+ */
+export function passwordErrorMessage(error: unknown): string {
+  if (error instanceof ApiError) {
+    const why = error.message.replace(/^body\/\w+: /, "");
+    if (error.code === "WEAK_PASSWORD") return `The new password ${why}.`.replace(/\.\.$/, ".");
+    if (error.code === "WRONG_PASSWORD") return "The current password is not right.";
+  }
+  return errorMessage(error);
+}
 
 /** What is wrong with a new password before the server is asked, or null. */
 export function localPasswordProblem(password: string, confirm: string): string | null {

@@ -1,7 +1,11 @@
 import { type FormEvent, useState } from "react";
 import { errorMessage } from "../api/client.ts";
 import type { User } from "../api/types.ts";
-import { localPasswordProblem, NewPasswordFields } from "../auth/NewPasswordFields.tsx";
+import {
+  localPasswordProblem,
+  NewPasswordFields,
+  passwordErrorMessage,
+} from "../auth/NewPasswordFields.tsx";
 import { formatInstant } from "../lib/format.ts";
 import { Empty, ErrorNotice, Notice } from "../ui/Notice.tsx";
 import { QueryState } from "../ui/Panel.tsx";
@@ -62,7 +66,7 @@ function PasswordForm() {
       },
     );
   };
-  const message = problem ?? (change.isError ? errorMessage(change.error) : null);
+  const message = problem ?? (change.isError ? passwordErrorMessage(change.error) : null);
 
   return (
     <section className="card settings-card" aria-labelledby="password-title">
