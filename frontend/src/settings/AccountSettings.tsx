@@ -7,9 +7,11 @@ import {
   passwordErrorMessage,
 } from "../auth/NewPasswordFields.tsx";
 import { formatInstant } from "../lib/format.ts";
+import { navigate, useLocation } from "../router.ts";
 import { Empty, ErrorNotice, Notice } from "../ui/Notice.tsx";
 import { QueryState } from "../ui/Panel.tsx";
 import { useChangePassword, useRevokeSession, useSessions } from "./api.ts";
+import { settingsHref } from "./nav.ts";
 import { ROLE_NOTES } from "./rights.ts";
 
 /** Your own account: who you are, your password, and where you are signed in. */
@@ -48,23 +50,22 @@ function PasswordForm() {
   const [password, setPassword] = useState("");
   const [confirm, setConfirm] = useState("");
   const [problem, setProblem] = useState<string | null>(null);
-  const change = useChangePassword();
+  // A new token starts a clean cache (App.tsx), which remounts this page: the address keeps the
+  // news that the password changed.
+  const change = useChangePassword(() => {
+    setCurrent("");
+    setPassword("");
+    setConfirm("");
+    navigate(`${settingsHref("account")}?changed=password`, { replace: true });
+  });
+  const changed = new URLSearchParams(useLocation().search).get("changed") === "password";
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
     const local = localPasswordProblem(password, confirm);
     setProblem(local);
     if (local) return;
-    change.mutate(
-      { currentPassword: current, newPassword: password },
-      {
-        onSuccess: () => {
-          setCurrent("");
-          setPassword("");
-          setConfirm("");
-        },
-      },
-    );
+    change.mutate({ currentPassword: current, newPassword: password });
   };
   const message = problem ?? (change.isError ? passwordErrorMessage(change.error) : null);
 
@@ -73,7 +74,7 @@ function PasswordForm() {
       <h2 id="password-title">Change your password</h2>
       <form className="form settings-form" onSubmit={submit}>
         {message && <ErrorNotice message={message} />}
-        {change.isSuccess && !message && (
+        {changed && !message && !change.isPending && (
           <Notice>
             <span data-testid="password-changed">
               Password changed. Your other sessions were signed out; this one goes on.
@@ -123,45 +124,32 @@ function Sessions() {
       <QueryState query={sessions} loadingText="Loading sessions…">
         {() =>
           sessions.data?.sessions.length ? (
-            <div className="table-wrap">
-              <table className="details-table" data-testid="sessions">
-                <thead>
-                  <tr>
-                    <th scope="col">Device</th>
-                    <th scope="col">Signed in</th>
-                    <th scope="col">Last active</th>
-                    <th scope="col">Expires</th>
-                    <th scope="col">
-                      <span className="visually-hidden">Actions</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {sessions.data.sessions.map((s) => (
-                    <tr key={s.id}>
-                      <th scope="row">{s.userAgent || "Unknown browser"}</th>
-                      <td>{formatInstant(s.createdAt)}</td>
-                      <td>{formatInstant(s.lastUsedAt)}</td>
-                      <td>{formatInstant(s.expiresAt)}</td>
-                      <td className="num">
-                        {s.current ? (
-                          <span className="badge badge-current">This browser</span>
-                        ) : (
-                          <button
-                            type="button"
-                            className="button button-secondary button-small"
-                            disabled={revoke.isPending}
-                            onClick={() => revoke.mutate(s.id)}
-                          >
-                            Sign out
-                          </button>
-                        )}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <ul className="settings-list" data-testid="sessions">
+              {sessions.data.sessions.map((s) => (
+                <li key={s.id} className="settings-row">
+                  <div>
+                    <span className="settings-row-title">
+                      {s.userAgent || "Unknown browser"}{" "}
+                      {s.current && <span className="badge badge-current">this browser</span>}
+                    </span>
+                    <span className="muted">
+                      Signed in {formatInstant(s.createdAt)} · last active{" "}
+                      {formatInstant(s.lastUsedAt)} · until {formatInstant(s.expiresAt)}
+                    </span>
+                  </div>
+                  {!s.current && (
+                    <button
+                      type="button"
+                      className="button button-secondary button-small"
+                      disabled={revoke.isPending}
+                      onClick={() => revoke.mutate(s.id)}
+                    >
+                      Sign out
+                    </button>
+                  )}
+                </li>
+              ))}
+            </ul>
           ) : (
             <Empty>No active sessions.</Empty>
           )

@@ -18,6 +18,7 @@ import {
   changesOf,
   draftOf,
   FEATURE_LABELS,
+  FEATURE_ORDER,
   FINGERPRINT_CONSENT,
   IDENTITY_LABELS,
   type SiteDraft,
@@ -130,7 +131,7 @@ function SiteForm({ site }: { site: Site }) {
 
   return (
     <form className="card settings-card form" onSubmit={submit} aria-labelledby="site-form-title">
-      <h2 id="site-form-title">Settings</h2>
+      <h2 id="site-form-title">General</h2>
       <div className="field">
         <label htmlFor="site-name">Name</label>
         <input
@@ -161,7 +162,7 @@ function SiteForm({ site }: { site: Site }) {
           onChange={(e) => set({ domains: e.target.value })}
         />
         <span id="site-domains-hint" className="hint">
-          One a line. Events are accepted only from pages on these domains and their subdomains.
+          One per line. Events are accepted only from pages on these domains and their subdomains.
         </span>
       </div>
       <div className="field">
@@ -231,7 +232,7 @@ function SiteForm({ site }: { site: Site }) {
       <fieldset className="fieldset-plain">
         <legend>What the tracker captures</legend>
         <div className="check-grid">
-          {(Object.keys(FEATURE_LABELS) as Feature[]).map((feature) => (
+          {FEATURE_ORDER.map((feature) => (
             <label key={feature} className="check-field">
               <input
                 type="checkbox"
@@ -275,7 +276,7 @@ function SiteForm({ site }: { site: Site }) {
 function DeleteSite({ site }: { site: Site }) {
   const [open, setOpen] = useState(false);
   const [typed, setTyped] = useState("");
-  const remove = useDeleteSite(site.id);
+  const remove = useDeleteSite(site.id, () => navigate(settingsHref("sites")));
   const close = () => {
     setOpen(false);
     setTyped("");
@@ -300,7 +301,7 @@ function DeleteSite({ site }: { site: Site }) {
             onSubmit={(e) => {
               e.preventDefault();
               if (typed !== site.id) return;
-              remove.mutate(typed, { onSuccess: () => navigate(settingsHref("sites")) });
+              remove.mutate(typed);
             }}
           >
             <p>

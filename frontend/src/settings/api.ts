@@ -47,7 +47,8 @@ export function useRevokeSession() {
   });
 }
 
-export function useChangePassword() {
+/** `onChanged` runs before the new token is stored, which starts a clean cache (App.tsx). */
+export function useChangePassword(onChanged: () => void) {
   const client = useQueryClient();
   return useMutation({
     mutationFn: (body: BodyOf<"/api/v1/auth/password">) =>
@@ -57,6 +58,7 @@ export function useChangePassword() {
       }),
     // The other sessions ended; this one goes on with the new access token.
     onSuccess: (data) => {
+      onChanged();
       setToken(data.token);
       void client.invalidateQueries({ queryKey: settingsKeys.sessions });
     },
@@ -175,12 +177,14 @@ export function useUpdateSite(site: string) {
   });
 }
 
-export function useDeleteSite(site: string) {
+/** `onDeleted` runs first: the page that showed the site has nothing left to show. */
+export function useDeleteSite(site: string, onDeleted: () => void) {
   const client = useQueryClient();
   return useMutation({
     mutationFn: (confirm: string) =>
       apiFetch<unknown>(`/api/v1/sites/${enc(site)}`, { method: "DELETE", body: { confirm } }),
     onSuccess: async () => {
+      onDeleted();
       await client.invalidateQueries({ queryKey: queryKeys.sites });
       await client.invalidateQueries({ queryKey: queryKeys.me });
     },
