@@ -46,7 +46,7 @@ export default function AuditLog() {
                         <td className="nowrap">{formatInstant(e.at)}</td>
                         <td>{e.actor?.email ?? "Sightline"}</td>
                         <th scope="row">
-                          <code>{e.action}</code>
+                          <code className="audit-action">{e.action}</code>
                         </th>
                         <td>
                           {e.target.label || e.target.id}

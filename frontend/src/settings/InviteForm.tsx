@@ -10,7 +10,17 @@ import { assignable } from "./rights.ts";
  * Invite someone by email with a role per site (and, for instance admins, as an instance admin);
  * answers the one-time link to hand over.
  */
-export function InviteForm({ me, sites }: { me: User; sites: readonly Site[] }) {
+export function InviteForm({
+  me,
+  sites,
+  level = "h2",
+}: {
+  me: User;
+  sites: readonly Site[];
+  /** The title's heading level: h3 inside another section. */
+  level?: "h2" | "h3";
+}) {
+  const Title = level;
   const [email, setEmail] = useState("");
   const [instanceAdmin, setInstanceAdmin] = useState(false);
   const [roles, setRoles] = useState<Record<string, SiteRole | "">>(() =>
@@ -42,7 +52,7 @@ export function InviteForm({ me, sites }: { me: User; sites: readonly Site[] }) 
 
   return (
     <form className="form settings-form" onSubmit={submit} aria-labelledby="invite-title">
-      <h3 id="invite-title">Invite someone</h3>
+      <Title id="invite-title">Invite someone</Title>
       {created && (
         <OneTimeLink
           label={`Invitation link for ${created.email}.`}

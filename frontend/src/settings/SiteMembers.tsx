@@ -124,7 +124,7 @@ export function SiteMembers({ me, site }: { me: User; site: Site }) {
           </form>
           <details className="invite-details">
             <summary>Invite someone without an account</summary>
-            <InviteForm me={me} sites={[site]} />
+            <InviteForm me={me} sites={[site]} level="h3" />
           </details>
         </>
       )}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Site } from "../api/types.ts";
-import { changesOf, draftOf, parseDomains } from "./siteForm.ts";
+import { changesOf, draftOf, FEATURE_LABELS, FEATURE_ORDER, parseDomains } from "./siteForm.ts";
 
 const site: Site = {
   id: "shop.example",
@@ -38,5 +38,9 @@ describe("site form", () => {
       changesOf(site, { ...draftOf(site), rawMonths: "20", rollupMonths: "12" }).problem,
     ).toMatch(/at least as long \(20 months\)/);
     expect(changesOf(site, { ...draftOf(site), rawMonths: "1.5" }).problem).toMatch(/whole months/);
+  });
+
+  it("lists every feature once", () => {
+    expect([...FEATURE_ORDER].sort()).toEqual(Object.keys(FEATURE_LABELS).sort());
   });
 });

@@ -34,6 +34,18 @@ export const FEATURE_LABELS: Readonly<Record<Feature, string>> = {
   vitals: "Web vitals (plugin)",
 };
 
+/** The order the form lists them in (object keys would put "404" first). */
+export const FEATURE_ORDER: readonly Feature[] = [
+  "engagement",
+  "scroll",
+  "outbound",
+  "download",
+  "form",
+  "404",
+  "errors",
+  "vitals",
+];
+
 export interface SiteDraft {
   name: string;
   /** One domain a line, as typed. */
