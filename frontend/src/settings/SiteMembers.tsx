@@ -1,9 +1,16 @@
 import { type FormEvent, useState } from "react";
 import { errorMessage } from "../api/client.ts";
 import type { Site, User } from "../api/types.ts";
+import { formatInstant } from "../lib/format.ts";
 import { Empty, ErrorNotice } from "../ui/Notice.tsx";
 import { QueryState } from "../ui/Panel.tsx";
-import { type SiteRole, useMemberAction, useMembers } from "./api.ts";
+import {
+  type SiteRole,
+  useInvitations,
+  useMemberAction,
+  useMembers,
+  useWithdrawInvitation,
+} from "./api.ts";
 import { InviteForm } from "./InviteForm.tsx";
 import { assignable, ROLE_NOTES } from "./rights.ts";
 
@@ -122,6 +129,7 @@ export function SiteMembers({ me, site }: { me: User; site: Site }) {
               Add
             </button>
           </form>
+          <PendingHere site={site.id} />
           <details className="invite-details">
             <summary>Invite someone without an account</summary>
             <InviteForm me={me} sites={[site]} level="h3" />
@@ -129,5 +137,42 @@ export function SiteMembers({ me, site }: { me: User; site: Site }) {
         </>
       )}
     </section>
+  );
+}
+
+/** Invitations that give a role on this site, not yet accepted. */
+function PendingHere({ site }: { site: string }) {
+  const invitations = useInvitations();
+  const withdraw = useWithdrawInvitation();
+  const here = (invitations.data?.invitations ?? []).filter((i) =>
+    i.sites.some((g) => g.site === site),
+  );
+  if (!here.length) return null;
+  return (
+    <div className="pending-here">
+      <h3>Invited, not yet accepted</h3>
+      {withdraw.isError && <ErrorNotice message={errorMessage(withdraw.error)} />}
+      <ul className="settings-list" data-testid="site-invitations">
+        {here.map((inv) => (
+          <li key={inv.id} className="settings-row">
+            <div>
+              <span className="settings-row-title">{inv.email}</span>
+              <span className="muted">
+                {inv.sites.find((g) => g.site === site)?.role} · expires{" "}
+                {formatInstant(inv.expiresAt)}
+              </span>
+            </div>
+            <button
+              type="button"
+              className="button button-secondary button-small"
+              disabled={withdraw.isPending}
+              onClick={() => withdraw.mutate(inv.id)}
+            >
+              Withdraw
+            </button>
+          </li>
+        ))}
+      </ul>
+    </div>
   );
 }
