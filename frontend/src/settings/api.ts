@@ -2,7 +2,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { apiFetch } from "../api/client.ts";
 import { queryKeys } from "../api/queries.ts";
 import { setToken } from "../api/token.ts";
-import type { BodyOf, ResultOf, Site } from "../api/types.ts";
+import type { BodyOf, ResultOf, Site, SitesResponse } from "../api/types.ts";
 
 // The settings pages' calls: accounts, users, invitations, members, site settings, audit. Shapes
 // come from the OpenAPI types; the server decides every right, these only ask.
@@ -184,6 +184,10 @@ export function useDeleteSite(site: string, onDeleted: () => void) {
     mutationFn: (confirm: string) =>
       apiFetch<unknown>(`/api/v1/sites/${enc(site)}`, { method: "DELETE", body: { confirm } }),
     onSuccess: async () => {
+      // Gone from the lists at once, before the refetch confirms it.
+      client.setQueryData<SitesResponse>(queryKeys.sites, (old) =>
+        old ? { sites: old.sites.filter((s) => s.id !== site) } : old,
+      );
       onDeleted();
       await client.invalidateQueries({ queryKey: queryKeys.sites });
       await client.invalidateQueries({ queryKey: queryKeys.me });
