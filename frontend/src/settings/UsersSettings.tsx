@@ -159,6 +159,15 @@ function Users({ me }: { me: User }) {
                         </button>
                         <button
                           type="button"
+                          className="button button-secondary button-small"
+                          disabled={action.isPending}
+                          title="Ends every session of this user: they sign in again"
+                          onClick={() => action.mutate({ kind: "endSessions", id: u.id })}
+                        >
+                          Sign out everywhere
+                        </button>
+                        <button
+                          type="button"
                           className="button button-danger button-small"
                           disabled={action.isPending}
                           onClick={() => setDeleting(u)}

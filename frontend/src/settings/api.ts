@@ -7,7 +7,6 @@ import type { BodyOf, ResultOf, Site, SitesResponse } from "../api/types.ts";
 // The settings pages' calls: accounts, users, invitations, members, site settings, audit. Shapes
 // come from the OpenAPI types; the server decides every right, these only ask.
 
-export type SessionItem = ResultOf<"/api/v1/auth/sessions", "get">["sessions"][number];
 export type AdminUser = ResultOf<"/api/v1/users", "get">["users"][number];
 export type Invitation = ResultOf<"/api/v1/invitations", "get">["invitations"][number];
 export type InvitationCreated = ResultOf<"/api/v1/invitations">;
@@ -65,21 +64,19 @@ export function useChangePassword(onChanged: () => void) {
   });
 }
 
-export function useUsers(enabled = true) {
+export function useUsers() {
   return useQuery({
     queryKey: settingsKeys.users,
     queryFn: ({ signal }) =>
       apiFetch<ResultOf<"/api/v1/users", "get">>("/api/v1/users", { signal }),
-    enabled,
   });
 }
 
-export function useInvitations(enabled = true) {
+export function useInvitations() {
   return useQuery({
     queryKey: settingsKeys.invitations,
     queryFn: ({ signal }) =>
       apiFetch<ResultOf<"/api/v1/invitations", "get">>("/api/v1/invitations", { signal }),
-    enabled,
   });
 }
 
@@ -126,7 +123,7 @@ export function useUserAction() {
   });
 }
 
-export function useMembers(site: string, enabled = true) {
+export function useMembers(site: string) {
   return useQuery({
     queryKey: settingsKeys.members(site),
     queryFn: ({ signal }) =>
@@ -136,7 +133,6 @@ export function useMembers(site: string, enabled = true) {
           signal,
         },
       ),
-    enabled,
   });
 }
 
