@@ -1,15 +1,20 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useSyncExternalStore } from "react";
 import { getToken, subscribeToken } from "./api/token.ts";
+import { LinkPage } from "./auth/LinkPage.tsx";
 import { LoginPage } from "./auth/LoginPage.tsx";
+import { linkKind } from "./auth/linkToken.ts";
 import { removeSetupParam } from "./auth/setupParam.ts";
 import { SignedIn } from "./layout/SignedIn.tsx";
+import { useLocation } from "./router.ts";
 
 // "/" shows the sign-in while there is no token and the dashboard once there is one. A 401
-// drops the token (see api/client.ts), which lands here too.
+// drops the token (see api/client.ts), which lands here too. One-time links (an invitation, a
+// password reset) open their own page, signed in or not.
 export function App() {
   const token = useSyncExternalStore(subscribeToken, getToken, () => null);
   const queryClient = useQueryClient();
+  const link = linkKind(useLocation().pathname);
 
   // Cached data belongs to the session that fetched it; a new or ended session starts clean.
   useEffect(() => subscribeToken(() => queryClient.removeQueries()), [queryClient]);
@@ -19,5 +24,6 @@ export function App() {
     if (token) removeSetupParam();
   }, [token]);
 
+  if (link) return <LinkPage kind={link} />;
   return token ? <SignedIn /> : <LoginPage />;
 }
