@@ -1,6 +1,6 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useSyncExternalStore } from "react";
-import { getToken, subscribeToken } from "./api/token.ts";
+import { getToken, sessionOf, subscribeToken } from "./api/token.ts";
 import { LinkPage } from "./auth/LinkPage.tsx";
 import { LoginPage } from "./auth/LoginPage.tsx";
 import { linkKind } from "./auth/linkToken.ts";
@@ -16,8 +16,17 @@ export function App() {
   const queryClient = useQueryClient();
   const link = linkKind(useLocation().pathname);
 
-  // Cached data belongs to the session that fetched it; a new or ended session starts clean.
-  useEffect(() => subscribeToken(() => queryClient.removeQueries()), [queryClient]);
+  // Cached data belongs to the session that fetched it; a new or ended session starts clean. A
+  // renewed access token of the same session keeps it (open pages and half-filled forms stay).
+  useEffect(() => {
+    let session = sessionOf(getToken());
+    return subscribeToken(() => {
+      const next = sessionOf(getToken());
+      if (next === session) return;
+      session = next;
+      queryClient.removeQueries();
+    });
+  }, [queryClient]);
 
   // Once signed in, the one-time setup token has no use in the address bar.
   useEffect(() => {
