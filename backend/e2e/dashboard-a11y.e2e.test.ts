@@ -1,8 +1,8 @@
-import { readFileSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { axe, severe, type Violation } from "./axe.ts";
 import { launchChromium } from "./browser.ts";
 import {
   DESKTOP,
@@ -22,7 +22,6 @@ import { api } from "./process.ts";
 // (artifacts/screenshots/) and axe-core's WCAG 2.1 A and AA rules, with no serious or critical
 // violation allowed. Every violation found is also written to artifacts/axe.json.
 
-const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 const NEW_SITE = "fresh.test";
 
 let d: DemoStack;
@@ -80,25 +79,6 @@ const VARIANTS = [
   { name: "phone-dark", theme: "dark", viewport: PHONE },
 ] as const;
 
-interface Violation {
-  id: string;
-  impact: "minor" | "moderate" | "serious" | "critical" | null;
-  help: string;
-  nodes: { target: string[]; failureSummary?: string }[];
-}
-
-async function axe(page: Page): Promise<{ violations: Violation[]; incomplete: Violation[] }> {
-  if (!(await page.evaluate("typeof window.axe === 'object'"))) {
-    await page.addScriptTag({ content: AXE });
-  }
-  return page.evaluate(
-    `axe.run(document, {
-      runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21aa"] },
-      resultTypes: ["violations"],
-    })`,
-  );
-}
-
 const found: { view: string; variant: string; violation: Violation }[] = [];
 /** Checks axe could not decide (text over a gradient, say), by rule: for the record. */
 const undecided = new Map<string, number>();
@@ -137,16 +117,7 @@ describe("every page, both themes, desktop and phone", () => {
         await signedOut.close();
       }
       const mine = found.filter((f) => f.variant === variant.name);
-      const severe = mine
-        .filter((f) => f.violation.impact === "serious" || f.violation.impact === "critical")
-        .map(
-          (f) =>
-            `${f.view}: ${f.violation.id} (${f.violation.impact}) ${f.violation.help}: ${f.violation.nodes
-              .slice(0, 3)
-              .map((n) => n.target.join(" "))
-              .join(", ")}`,
-        );
-      expect(severe).toEqual([]);
+      expect(severe(mine)).toEqual([]);
     });
   }
 

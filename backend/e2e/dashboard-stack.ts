@@ -188,6 +188,9 @@ export async function signedInContext(
     locale: "en-GB",
     colorScheme: "light",
     ...(viewport.width < 600 ? { isMobile: true, hasTouch: true } : {}),
+    // The suites inject axe-core and wait on string predicates, which the dashboard's CSP (no
+    // inline script, no eval) would refuse; allinone.e2e.test.ts runs the dashboard under it.
+    bypassCSP: true,
   });
   const init = [
     token ? `localStorage.setItem("sightline.token", ${JSON.stringify(token)});` : "",
@@ -202,6 +205,36 @@ export async function signedInContext(
  * no request in flight (aria-busy). In-page JavaScript, shared with `pnpm bench dashboard`.
  */
 export const SETTLED = `!document.querySelector('.loading, .kpi-placeholder, .stale, [aria-busy="true"]')`;
+
+/** What shows a custom dashboard's widget of each visual type has drawn its data. */
+export const WIDGET_MARKS: Record<string, string> = {
+  number: "[data-testid=widget-number]",
+  line: "svg[data-testid=timeseries]",
+  area: "svg[data-testid=timeseries]",
+  table: "table.details-table tbody tr",
+  map: "[data-testid=world-map] svg",
+  funnel: "[data-testid=funnel-step]",
+  retention: "[data-testid=retention-grid]",
+  sankey: "[data-testid=sankey] svg",
+  bar: "[data-testid=widget-bar] svg",
+  stacked_bar: "[data-testid=widget-stacked_bar] svg",
+  pie: "[data-testid=widget-pie] svg",
+  heatmap: "[data-testid=widget-heatmap] svg",
+  scatter: "[data-testid=widget-scatter] svg",
+  text: "[data-testid=widget-text]",
+};
+
+/**
+ * True once a custom dashboard shows `n` widgets and each has drawn its data or says why it
+ * cannot (an empty period, an error, a range too long). In-page JavaScript, shared with
+ * `pnpm bench dashboard`.
+ */
+export const WIDGETS_DRAWN = (n: number) => `(() => {
+  const marks = ${JSON.stringify(WIDGET_MARKS)};
+  const widgets = [...document.querySelectorAll("section[data-testid=widget]")];
+  return widgets.length === ${n} && widgets.every((s) =>
+    s.querySelector((marks[s.dataset.type] ?? "x-none") + ", .empty-text, .notice-error, .notice-info"));
+})()`;
 
 /** Waits until the view has drawn its data (see SETTLED). */
 export async function settled(page: Page, timeout = 30_000): Promise<void> {

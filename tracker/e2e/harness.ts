@@ -3,13 +3,13 @@
 import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { DESKTOP_CHROME } from "@sightline/test-support/chromium";
 import type { BrowserContext, BrowserContextOptions } from "playwright-core";
 import type { WireBatch, WireEvent } from "../src/payload.ts";
-import { DESKTOP_CHROME } from "./chromium.ts";
 
 const DIST = new URL("../dist/", import.meta.url);
 
-export { DESKTOP_CHROME, launchChromium } from "./chromium.ts";
+export { DESKTOP_CHROME, launchChromium } from "@sightline/test-support/chromium";
 
 export const contextOptions = (extra: BrowserContextOptions = {}): BrowserContextOptions => ({
   userAgent: DESKTOP_CHROME,

@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, readdirSync, utimesSync, writeFileSync } from "
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { emptyRow, ndjsonLines } from "@sightline/edge";
 import { describe, expect, it } from "vitest";
 import { HELP } from "./help.ts";
 import { COMMANDS } from "./run.ts";
@@ -28,9 +29,11 @@ function cli(args: string[], env: Record<string, string>) {
   );
 }
 
-function line(id: string, bot = 0): string {
+/** A spool line as the collectors write it (the shipper finds bots by the writer's marker). */
+function line(id: string, bot: 0 | 1 = 0): string {
   const ts = new Date().toISOString().slice(0, 23).replace("T", " ");
-  return `${JSON.stringify({ event_id: id, site_id: "cli.test", ts, client_ts: ts, name: "pageview", visitor_id: `v-${id}`, is_bot: bot })}\n`;
+  const row = { ...emptyRow(), event_id: id, site_id: "cli.test", ts, client_ts: ts };
+  return ndjsonLines([{ ...row, name: "pageview", visitor_id: `v-${id}`, is_bot: bot }]);
 }
 
 describe("sightline CLI", () => {

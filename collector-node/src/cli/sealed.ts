@@ -1,5 +1,6 @@
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { alive } from "./engine-lock.ts";
 
 /** A file untouched this long is not being written to, whatever else is true. */
 const QUIET_MS = 10_000;
@@ -7,15 +8,6 @@ const QUIET_MS = 10_000;
 function pidOf(file: string): number | null {
   const match = /^events-\d+-(\d+)-\d+\.ndjson$/.exec(file);
   return match?.[1] ? Number(match[1]) : null;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
 }
 
 /**

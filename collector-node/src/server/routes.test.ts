@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { brotliCompressSync, gzipSync } from "node:zlib";
 import { settingsSchema } from "@sightline/config";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CollectorMetrics } from "../metrics.ts";
 import { PIXEL_GIF } from "../pixel.ts";
 import type { TrackerAsset } from "../tracker-asset.ts";
 import { type CollectorHandlerOptions, createCollectorHandler } from "./handler.ts";
@@ -48,9 +49,11 @@ function serve(overrides: Partial<CollectorHandlerOptions>) {
 const built = serve({
   tracker: asset("/* s.js */"),
   plugins: new Map([["/errors.js", asset("/* errors.js */")]]),
-  collector: { ...settingsSchema.parse({}).collector, internalToken: TOKEN },
+  collector: { ...settingsSchema.parse({}).collector, internalToken: TOKEN, metricsToken: TOKEN },
 });
-const bare = serve({});
+// No token: /metrics is not served, so its counts are read from the metrics object itself.
+const bareMetrics = new CollectorMetrics();
+const bare = serve({ metrics: bareMetrics });
 beforeAll(async () => {
   await built.listen();
   await bare.listen();
@@ -117,6 +120,7 @@ describe("the collector's routes", () => {
       ["GET", "/errors.js", 404],
       ["POST", "/internal/ndjson", 404],
       ["GET", "/internal/ndjson", 405],
+      ["GET", "/metrics", 404],
       ["POST", "/e", 204],
     ];
     const got: [string, string, number][] = [];
@@ -154,7 +158,7 @@ describe("the collector's routes", () => {
   });
 
   it("counts requests by route, and everything that is not one of the routes as other", async () => {
-    const text = (await answer(bare.base(), "GET", "/metrics")).text;
+    const text = bareMetrics.render("/nonexistent");
     const count = (route: string, status: number) =>
       Number(
         new RegExp(
@@ -167,6 +171,7 @@ describe("the collector's routes", () => {
     expect(count("/internal/ndjson", 404)).toBe(1);
     expect(count("/internal/ndjson", 405)).toBe(1);
     expect(count("other", 404)).toBe(1);
+    expect(count("/metrics", 404)).toBe(1);
     const all = (await answer(built.base(), "GET", "/metrics")).text;
     expect(all).toMatch(/route="other",status="200"\} 1$/m);
     expect(all).toMatch(/route="other",status="404"\} 6$/m);

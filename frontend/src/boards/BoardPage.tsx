@@ -240,48 +240,58 @@ function BoardView({ board }: { board: Board }) {
       </div>
       <Toolbar live={false} />
       {problem && <ErrorNotice message={problem} />}
-      {board.widgets.length === 0 ? (
-        <Notice>
-          This dashboard has no widgets yet.{" "}
-          {editing ? (
-            <button type="button" className="button button-small" onClick={() => setBuilder("new")}>
-              Add the first widget
-            </button>
-          ) : (
-            <button type="button" className="button button-small" onClick={toggleEdit}>
-              Edit to add widgets
-            </button>
-          )}
-        </Notice>
-      ) : (
-        <div ref={containerRef} className={`board-grid${editing ? " board-editing" : ""}`}>
-          {mounted &&
-            (narrow ? (
-              <div className="board-stack">{ordered.map(card)}</div>
-            ) : (
-              <ReactGridLayout
-                width={width}
-                layout={layout}
-                gridConfig={{
-                  cols: COLS,
-                  rowHeight: ROW,
-                  margin: [16, 16],
-                  containerPadding: [0, 0],
-                }}
-                dragConfig={{ enabled: editing, handle: ".widget-drag" }}
-                resizeConfig={{ enabled: editing, handles: ["se"] }}
-                onDragStop={(l) => saveLayout(l)}
-                onResizeStop={(l) => saveLayout(l)}
+      {/* The container is always there: react-grid-layout measures its width once, on mount. */}
+      <div
+        ref={containerRef}
+        className={
+          board.widgets.length ? `board-grid${editing ? " board-editing" : ""}` : undefined
+        }
+      >
+        {board.widgets.length === 0 ? (
+          <Notice>
+            This dashboard has no widgets yet.{" "}
+            {editing ? (
+              <button
+                type="button"
+                className="button button-small"
+                onClick={() => setBuilder("new")}
               >
-                {board.widgets.map((w) => (
-                  <div key={w.id} data-testid="grid-item" data-widget={w.id}>
-                    {card(w)}
-                  </div>
-                ))}
-              </ReactGridLayout>
-            ))}
-        </div>
-      )}
+                Add the first widget
+              </button>
+            ) : (
+              <button type="button" className="button button-small" onClick={toggleEdit}>
+                Edit to add widgets
+              </button>
+            )}
+          </Notice>
+        ) : (
+          mounted &&
+          (narrow ? (
+            <div className="board-stack">{ordered.map(card)}</div>
+          ) : (
+            <ReactGridLayout
+              width={width}
+              layout={layout}
+              gridConfig={{
+                cols: COLS,
+                rowHeight: ROW,
+                margin: [16, 16],
+                containerPadding: [0, 0],
+              }}
+              dragConfig={{ enabled: editing, handle: ".widget-drag" }}
+              resizeConfig={{ enabled: editing, handles: ["se"] }}
+              onDragStop={(l) => saveLayout(l)}
+              onResizeStop={(l) => saveLayout(l)}
+            >
+              {board.widgets.map((w) => (
+                <div key={w.id} data-testid="grid-item" data-widget={w.id}>
+                  {card(w)}
+                </div>
+              ))}
+            </ReactGridLayout>
+          ))
+        )}
+      </div>
       {builder && (
         <WidgetBuilder
           board={board}

@@ -3,6 +3,7 @@ import { TooltipComponent, type TooltipComponentOption } from "echarts/component
 import { type ComposeOption, init, use } from "echarts/core";
 import { SVGRenderer } from "echarts/renderers";
 import { useEffect, useRef } from "react";
+import { followSize } from "./followSize.ts";
 import { journeyChain } from "./journey.ts";
 
 use([SankeyChart, TooltipComponent, SVGRenderer]);
@@ -91,8 +92,7 @@ export default function Sankey({
       ],
     };
     chart.setOption(option);
-    const resize = new ResizeObserver(() => chart.resize());
-    resize.observe(el);
+    const resize = followSize(el, chart);
     return () => {
       resize.disconnect();
       chart.dispose();

@@ -13,6 +13,7 @@ import { useEffect, useRef } from "react";
 import { feature } from "topojson-client";
 import world from "world-atlas/countries-110m.json";
 import { countryName } from "../state/dimensions.ts";
+import { followSize } from "./followSize.ts";
 
 // Country shapes: world-atlas (Natural Earth 1:110m, public domain; the package is ISC), turned
 // into GeoJSON by topojson-client (ISC). Features are renamed to ISO 3166-1 alpha-2 codes, the
@@ -52,10 +53,16 @@ export default function WorldMap({ values, label, onPick }: WorldMapProps) {
   const ref = useRef<HTMLDivElement>(null);
   const pick = useRef(onPick);
   pick.current = onPick;
+  // Callers pass a new array on every render: the chart is built again only when the data differ.
+  const data = useRef(values);
+  data.current = values;
+  const key = JSON.stringify(values);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `key` stands for `values`
   useEffect(() => {
     const el = ref.current;
     if (!el) return;
+    const values = data.current;
     registerWorld();
     const chart = init(el, undefined, { renderer: "svg" });
     const max = Math.max(1, ...values.map((v) => v.value));
@@ -99,13 +106,12 @@ export default function WorldMap({ values, label, onPick }: WorldMapProps) {
       const name = (p as { name?: string }).name;
       if (name) pick.current?.(name);
     });
-    const resize = new ResizeObserver(() => chart.resize());
-    resize.observe(el);
+    const resize = followSize(el, chart);
     return () => {
       resize.disconnect();
       chart.dispose();
     };
-  }, [values, label]);
+  }, [key, label]);
 
   return (
     <div

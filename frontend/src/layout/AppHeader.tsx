@@ -1,6 +1,7 @@
 import { signOut } from "../api/client.ts";
 import type { Site, User } from "../api/types.ts";
 import { Link, navigate } from "../router.ts";
+import { SETTINGS_PATH } from "../settings/nav.ts";
 import { PAGES, switchTo } from "../state/dash.ts";
 import { useDash } from "../state/scope.tsx";
 import { ThemeToggle } from "../ui/ThemeToggle.tsx";
@@ -57,18 +58,11 @@ export function AppHeader({
           Custom dashboards
         </Link>
         <Link
-          to="/settings/shares"
+          to={SETTINGS_PATH}
           className="topbar-link"
-          aria-current={window.location.pathname === "/settings/shares" ? "page" : undefined}
+          aria-current={window.location.pathname.startsWith(SETTINGS_PATH) ? "page" : undefined}
         >
-          Share links
-        </Link>
-        <Link
-          to="/settings/tokens"
-          className="topbar-link"
-          aria-current={window.location.pathname === "/settings/tokens" ? "page" : undefined}
-        >
-          API tokens
+          Settings
         </Link>
         <span className="topbar-spacer" />
         <ThemeToggle />

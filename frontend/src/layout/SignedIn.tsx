@@ -4,6 +4,7 @@ import { useMe, useSiteStatus, useSites } from "../api/queries.ts";
 import type { Site } from "../api/types.ts";
 import { DashboardPage } from "../pages/DashboardPage.tsx";
 import { navigate, useLocation } from "../router.ts";
+import { SETTINGS_PATH } from "../settings/nav.ts";
 import { SiteSetup } from "../sites/SiteSetup.tsx";
 import { dashHref, type PageKey } from "../state/dash.ts";
 import { ScopeProvider, useDash } from "../state/scope.tsx";
@@ -23,12 +24,7 @@ const VitalsPage = lazy(() => import("../pages/VitalsPage.tsx"));
 // Custom dashboards: the builder, the grid and every visual come with them.
 const BoardsPage = lazy(() => import("../boards/BoardsPage.tsx"));
 const BoardPage = lazy(() => import("../boards/BoardPage.tsx"));
-
-// Settings pages of one's own API tokens and of share links (settings/).
-const SETTINGS: Record<string, React.ComponentType> = {
-  "/settings/tokens": lazy(() => import("../settings/TokensPage.tsx")),
-  "/settings/shares": lazy(() => import("../settings/SharesPage.tsx")),
-};
+const SettingsPage = lazy(() => import("../settings/SettingsPage.tsx"));
 
 const PAGES: Record<Exclude<PageKey, "dashboard">, React.ComponentType> = {
   realtime: RealtimePage,
@@ -46,17 +42,17 @@ export function SignedIn() {
   const { state } = useDash();
   const { pathname } = useLocation();
   const adding = pathname === ADD_SITE_PATH;
-  const Settings = SETTINGS[pathname];
   const boards = pathname === "/boards" || state.board !== null;
+  const settings = pathname === SETTINGS_PATH || pathname.startsWith(`${SETTINGS_PATH}/`);
   const list = sites.data?.sites;
   const site = list?.find((s) => s.id === state.site) ?? null;
 
   // "/" and unknown sites go to the last site opened here, else the first one.
   useEffect(() => {
-    if (adding || boards || Settings || !list?.length || site) return;
+    if (adding || boards || settings || !list?.length || site) return;
     const fallback = list.find((s) => s.id === rememberedSite()) ?? list[0];
     if (fallback) navigate(dashHref({ ...state, site: fallback.id }), { replace: true });
-  }, [adding, boards, Settings, list, site, state]);
+  }, [adding, boards, settings, list, site, state]);
 
   useEffect(() => {
     if (site) rememberSite(site.id);
@@ -66,17 +62,17 @@ export function SignedIn() {
   if (sites.isPending) body = <Loading>Loading sites…</Loading>;
   else if (sites.isError)
     body = <ErrorNotice message={errorMessage(sites.error)} onRetry={() => sites.refetch()} />;
-  else if (!list?.length || adding) body = <NoSites user={me.data} first={!list?.length} />;
-  else if (Settings)
+  else if (settings)
     body = (
       <ErrorBoundary
         fallback={<ErrorNotice message="This page could not be loaded. Reload to try again." />}
       >
         <Suspense fallback={<Loading>Loading…</Loading>}>
-          <Settings />
+          <SettingsPage />
         </Suspense>
       </ErrorBoundary>
     );
+  else if (!list?.length || adding) body = <NoSites user={me.data} first={!list?.length} />;
   else if (boards)
     body = (
       <ErrorBoundary

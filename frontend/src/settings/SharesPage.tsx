@@ -12,15 +12,15 @@ export default function SharesPage() {
   const shares = useShares();
   const revoke = useRevokeShare();
   return (
-    <section className="settings-page" aria-labelledby="shares-title">
-      <h1 id="shares-title">Share links</h1>
+    <section className="card settings-card settings-page" aria-labelledby="shares-title">
+      <h2 id="shares-title">Share links</h2>
       <p className="muted">
         Anyone with a share link (and its password, if it has one) sees that one dashboard,
         read-only, without an account: no other site, no other report, no change. A link can be
         embedded in an iframe only on the pages you list.
       </p>
       <NewShare />
-      <h2>Links</h2>
+      <h3>Links</h3>
       {revoke.isError && <ErrorNotice message={errorMessage(revoke.error)} />}
       {shares.isPending ? (
         <Loading>Loading share links…</Loading>
@@ -121,8 +121,8 @@ function NewShare() {
 
   const url = create.data?.url;
   return (
-    <form className="form card" onSubmit={submit} aria-labelledby="new-share-title">
-      <h2 id="new-share-title">New share link</h2>
+    <form className="form settings-form" onSubmit={submit} aria-labelledby="new-share-title">
+      <h3 id="new-share-title">New share link</h3>
       {create.isError && <ErrorNotice message={errorMessage(create.error)} />}
       {url && (
         <div data-testid="share-url">

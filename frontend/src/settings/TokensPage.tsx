@@ -23,15 +23,15 @@ export default function TokensPage() {
   const tokens = useTokens();
   const revoke = useRevokeToken();
   return (
-    <section className="settings-page" aria-labelledby="tokens-title">
-      <h1 id="tokens-title">API tokens</h1>
+    <section className="card settings-card settings-page" aria-labelledby="tokens-title">
+      <h2 id="tokens-title">API tokens</h2>
       <p className="muted">
         A token acts for you from a script: send it as <code>Authorization: Bearer …</code>. It
         reaches only the sites and scopes you give it, never more than your own role there, and
         stops when it expires, when you revoke it, or if your account is disabled.
       </p>
       <NewToken />
-      <h2>Your tokens</h2>
+      <h3>Your tokens</h3>
       {revoke.isError && <ErrorNotice message={errorMessage(revoke.error)} />}
       {tokens.isPending ? (
         <Loading>Loading tokens…</Loading>
@@ -102,8 +102,8 @@ function NewToken() {
   };
 
   return (
-    <form className="form card" onSubmit={submit} aria-labelledby="new-token-title">
-      <h2 id="new-token-title">New token</h2>
+    <form className="form settings-form" onSubmit={submit} aria-labelledby="new-token-title">
+      <h3 id="new-token-title">New token</h3>
       {create.isError && <ErrorNotice message={errorMessage(create.error)} />}
       {create.data && (
         <div data-testid="token-secret">

@@ -23,6 +23,7 @@ import { SVGRenderer } from "echarts/renderers";
 import { useEffect, useRef } from "react";
 import type { QueryResult } from "../api/types.ts";
 import type { VisualOptions, VisualType } from "../boards/model.ts";
+import { followSize } from "../charts/followSize.ts";
 import { bucketText } from "../charts/TimeSeries.tsx";
 import { valueLabel } from "../state/dimensions.ts";
 import type { Granularity } from "../state/periods.ts";
@@ -275,8 +276,7 @@ export default function EChartsVisual({
     if (!el) return;
     const chart = init(el, undefined, { renderer: "svg" });
     chart.setOption(buildOption(type, result, options, granularity));
-    const resize = new ResizeObserver(() => chart.resize());
-    resize.observe(el);
+    const resize = followSize(el, chart);
     return () => {
       resize.disconnect();
       chart.dispose();

@@ -76,7 +76,7 @@ export function TableVisual({
                   if (c.kind === "metric") {
                     const n = num(v);
                     return (
-                      <td key={c.name} className="num cell-bar">
+                      <td key={c.name} className="num cell-bar" data-value={n ?? ""}>
                         {c.name === firstMetric && n !== null && (
                           <span
                             className="cell-bar-fill"

@@ -2,8 +2,6 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { Shipper } from "@sightline/collector-node";
-import { DATABASE, loadSettings, migrate, openClickHouse } from "@sightline/config";
 // The backend package has no export for its demo module yet, so it is imported by path.
 import {
   DEFAULT_SITE_IDS,
@@ -12,7 +10,9 @@ import {
   demoSite,
   generateEvents,
   newRunId,
-} from "../../../backend/src/demo/index.ts";
+} from "@sightline/backend/demo";
+import { Shipper } from "@sightline/collector-node";
+import { DATABASE, loadSettings, migrate, openClickHouse } from "@sightline/config";
 
 // `pnpm bench demo`: how fast `pnpm demo` generates events into a spool, and how fast the built-in
 // shipper loads that spool into embedded ClickHouse. Everything happens in a temporary data

@@ -2,6 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+// The backend has no export for its reports yet, so the daily report is imported by path.
+import { dailyStats } from "@sightline/backend/reports";
 import {
   ingest,
   type Shipper,
@@ -10,8 +12,6 @@ import {
 } from "@sightline/collector-node";
 import { loadSettings, migrate, openClickHouse } from "@sightline/config";
 import { type EventRow, formatTimestamp, ndjsonLines } from "@sightline/edge";
-// The backend has no export for its reports yet, so the daily report is imported by path.
-import { dailyStats } from "../../../backend/src/reports/daily.ts";
 
 // `pnpm bench pipeline`: (1) built-in shipper rows/s from a spool of N events into embedded
 // ClickHouse (materialized rollup attached), (2) freshness under a steady stream: time from the

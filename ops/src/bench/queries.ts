@@ -2,14 +2,17 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { DATABASE, loadSettings, openClickHouse } from "@sightline/config";
 // The backend package exports no report or demo modules yet, so they are imported by path.
-import { DEFAULT_SITE_IDS } from "../../../backend/src/demo/index.ts";
-import { breakdown, events } from "../../../backend/src/reports/breakdowns.ts";
-import { funnel } from "../../../backend/src/reports/funnel.ts";
-import { journeys } from "../../../backend/src/reports/journeys.ts";
-import { overview } from "../../../backend/src/reports/overview.ts";
-import { retention } from "../../../backend/src/reports/retention.ts";
+import { DEFAULT_SITE_IDS } from "@sightline/backend/demo";
+import {
+  breakdown,
+  events,
+  funnel,
+  journeys,
+  overview,
+  retention,
+} from "@sightline/backend/reports";
+import { DATABASE, loadSettings, openClickHouse } from "@sightline/config";
 import { ensureDemoData, fmt } from "./lib/demo-data.ts";
 
 // `pnpm bench queries`: loads demo events into embedded ClickHouse, then times the standard reports

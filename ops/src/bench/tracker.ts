@@ -2,12 +2,7 @@ import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 // The tracker's e2e harness owns the Chromium launch and the local fixture server.
-import {
-  contextOptions,
-  html,
-  launchChromium,
-  startReceiver,
-} from "../../../tracker/e2e/harness.ts";
+import { contextOptions, html, launchChromium, startReceiver } from "@sightline/tracker/harness";
 
 // `pnpm bench tracker`: builds the tracker, prints raw, gzip -9 and brotli sizes of the core
 // (s.js) and each plugin beside reference scripts, then times s.js start-up in Chromium.

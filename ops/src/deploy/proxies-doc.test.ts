@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
+import { proxyRecipes } from "@sightline/frontend/recipes";
 import { describe, expect, it } from "vitest";
-import { proxyRecipes } from "../../../frontend/src/sites/recipes.ts";
 import { EXAMPLE, PROXIES_DOC, renderProxiesDoc } from "./proxies-doc.ts";
 
 describe("docs/deploy/proxies.md", () => {

@@ -4,7 +4,7 @@
 // proxies-doc.test.ts fails while the committed file differs from what this renders.
 import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { proxyRecipes, snippetFor } from "../../../frontend/src/sites/recipes.ts";
+import { proxyRecipes, snippetFor } from "@sightline/frontend/recipes";
 
 export const PROXIES_DOC = fileURLToPath(
   new URL("../../../docs/deploy/proxies.md", import.meta.url),

@@ -1,13 +1,8 @@
 import { createWriteStream, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { type ClickHouse, DATABASE, migrate } from "@sightline/config";
 // The backend package exports no demo module yet, so it is imported by path.
-import {
-  DEFAULT_SITE_IDS,
-  demoSite,
-  generateEvents,
-  newRunId,
-} from "../../../../backend/src/demo/index.ts";
+import { DEFAULT_SITE_IDS, demoSite, generateEvents, newRunId } from "@sightline/backend/demo";
+import { type ClickHouse, DATABASE, migrate } from "@sightline/config";
 
 // Demo data for the benches that need a loaded ClickHouse (queries, dashboard): generated NDJSON
 // files read by the engine itself, bots routed to bot_events, as the built-in shipper loads them,

@@ -1,5 +1,5 @@
-// Debian's Chromium for every browser test and bench in the workspace (exported as
-// @sightline/tracker/chromium): offline-friendly, no background networking, no first-run work.
+// Debian's Chromium for every browser test and bench in the workspace: offline-friendly, no
+// background networking, no first-run work.
 import { type Browser, chromium } from "playwright-core";
 
 export function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
