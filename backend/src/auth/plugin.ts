@@ -73,6 +73,8 @@ export const REFRESH_COOKIE = "sl_refresh";
 export const REFRESH_PATH = "/api/v1/auth";
 /** The API document and its page are public; their routes come from @fastify/swagger-ui. */
 const PUBLIC_PREFIXES = ["/api/v1/docs"];
+/** Opening a share link answers a token: never cached either. */
+const SHARED_OPEN_PATH = "/api/v1/shared/open";
 
 /** The principal of a user: roles are read from the record on every request, never the token. */
 export function principalOf(user: User, sessionId?: string): Principal {
@@ -257,7 +259,11 @@ export const authPlugin = fp(
     app.addHook("onSend", async (request: FastifyRequest, reply: FastifyReply) => {
       const access = request.routeOptions.config.access;
       if (!access) return;
-      if (access.action !== "public" || request.url.startsWith(REFRESH_PATH)) {
+      if (
+        access.action !== "public" ||
+        request.url.startsWith(REFRESH_PATH) ||
+        request.url.startsWith(SHARED_OPEN_PATH)
+      ) {
         reply.header("cache-control", "no-store");
       }
     });

@@ -98,6 +98,7 @@ describe("a shared site dashboard", () => {
     const made = await share({ site: "one.test" });
     const opened = await open(made.token);
     expect(opened.statusCode, opened.body).toBe(200);
+    expect(opened.headers["cache-control"]).toBe("no-store");
     expect(opened.json()).toMatchObject({
       kind: "site",
       site: { id: "one.test", timezone: "UTC" },
