@@ -123,11 +123,15 @@ describe("accounts in the settings pages", () => {
       await guest.waitForURL(`${stack.url}/sites/shop.test`);
       expect(await guest.locator(".user-email").textContent()).toBe(EDITOR.email);
 
-      // An editor's settings: their account only.
+      // An editor's settings: their account, API tokens and share links.
       await guest.getByRole("link", { name: "Settings" }).click();
       await guest.getByRole("heading", { name: "Change your password" }).waitFor();
       const nav = guest.getByRole("navigation", { name: "Settings" });
-      expect(await nav.getByRole("link").allTextContents()).toEqual(["Your account"]);
+      expect(await nav.getByRole("link").allTextContents()).toEqual([
+        "Your account",
+        "API tokens",
+        "Share links",
+      ]);
       await guest.getByLabel("Current password").fill(EDITOR.first);
       await guest.getByLabel("New password", { exact: true }).fill("aaaaaaaaaaaa");
       await guest.getByLabel("Repeat the new password").fill("aaaaaaaaaaaa");
@@ -153,6 +157,23 @@ describe("accounts in the settings pages", () => {
       await signIn(guest, EDITOR.email, EDITOR.second);
       await guest.goto(`${stack.url}/settings/users`);
       await guest.getByRole("heading", { name: "Not available to you" }).waitFor();
+
+      // The editor shares the site's dashboard; a browser nobody signed in to opens the link.
+      await guest.goto(`${stack.url}/settings/shares`);
+      await guest.getByLabel("Dashboard").selectOption(`site:${SHOP.id}`);
+      await guest.getByRole("button", { name: "Create link" }).click();
+      const shared =
+        (await guest.getByTestId("share-url").locator("pre").first().textContent())?.trim() ?? "";
+      expect(shared).toMatch(new RegExp(`^${stack.url}/share/\\S+$`));
+      const anonymous = await browser.newContext();
+      try {
+        const viewer = await anonymous.newPage();
+        await viewer.goto(shared);
+        await viewer.getByTestId("shared-badge").waitFor();
+        await viewer.locator("[data-testid=kpi-visitors]").waitFor({ timeout: 30_000 });
+      } finally {
+        await anonymous.close();
+      }
     } finally {
       await admin.close();
       await invitee.close();
@@ -198,9 +219,10 @@ describe("accounts in the settings pages", () => {
       const actions = await page
         .locator("[data-testid=audit] tbody tr")
         .evaluateAll((rows) => rows.map((r) => r.getAttribute("data-action")));
-      expect(actions.slice(0, 5)).toEqual([
+      expect(actions.slice(0, 6)).toEqual([
         "member.role_changed",
         "site.updated",
+        "share.created",
         "password.changed",
         "invitation.accepted",
         "invitation.created",

@@ -7,6 +7,7 @@ import { linkKind } from "./auth/linkToken.ts";
 import { removeSetupParam } from "./auth/setupParam.ts";
 import { SignedIn } from "./layout/SignedIn.tsx";
 import { useLocation } from "./router.ts";
+import { SharePage } from "./share/SharePage.tsx";
 
 // "/" shows the sign-in while there is no token and the dashboard once there is one. A 401
 // drops the token (see api/client.ts), which lands here too. One-time links (an invitation, a
@@ -14,7 +15,8 @@ import { useLocation } from "./router.ts";
 export function App() {
   const token = useSyncExternalStore(subscribeToken, getToken, () => null);
   const queryClient = useQueryClient();
-  const link = linkKind(useLocation().pathname);
+  const { pathname } = useLocation();
+  const link = linkKind(pathname);
 
   // Cached data belongs to the session that fetched it; a new or ended session starts clean. A
   // renewed access token of the same session keeps it (open pages and half-filled forms stay).
@@ -33,6 +35,8 @@ export function App() {
     if (token) removeSetupParam();
   }, [token]);
 
+  // A share link opens without signing in, whoever is signed in in this browser.
+  if (pathname.startsWith("/share/")) return <SharePage />;
   if (link) return <LinkPage kind={link} />;
   return token ? <SignedIn /> : <LoginPage />;
 }

@@ -44,7 +44,7 @@ function open(path: string, routes: Parameters<typeof stubFetch>[0] = {}) {
 }
 
 describe("settings", () => {
-  it("shows an editor their account only, and says so on an admin's page", async () => {
+  it("shows an editor their account, API tokens and share links only, and says so on an admin's page", async () => {
     const { calls } = open("/settings/users");
     expect(await screen.findByRole("heading", { name: "Not available to you" })).toBeTruthy();
     const nav = screen.getByRole("navigation", { name: "Settings" });
@@ -52,7 +52,7 @@ describe("settings", () => {
       within(nav)
         .getAllByRole("link")
         .map((a) => a.textContent),
-    ).toEqual(["Your account"]);
+    ).toEqual(["Your account", "API tokens", "Share links"]);
     expect(calls.some((c) => c.path === "/api/v1/users")).toBe(false);
   });
 

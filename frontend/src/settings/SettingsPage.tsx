@@ -10,6 +10,8 @@ import { readSettingsPath, SECTIONS, type SectionKey, settingsHref } from "./nav
 const SitesSettings = lazy(() => import("./SitesSettings.tsx"));
 const UsersSettings = lazy(() => import("./UsersSettings.tsx"));
 const AuditLog = lazy(() => import("./AuditLog.tsx"));
+const TokensPage = lazy(() => import("./TokensPage.tsx"));
+const SharesPage = lazy(() => import("./SharesPage.tsx"));
 
 /** The settings: a navigation of the sections this user may use, and the chosen one. */
 export default function SettingsPage() {
@@ -26,6 +28,8 @@ export default function SettingsPage() {
 
   const bodies: Record<SectionKey, () => React.ReactNode> = {
     account: () => <AccountSettings user={user} />,
+    tokens: () => <TokensPage />,
+    shares: () => <SharesPage />,
     sites: () => <SitesSettings me={user} site={id} />,
     users: () => <UsersSettings me={user} />,
     audit: () => <AuditLog />,

@@ -1,20 +1,19 @@
 import type { User } from "../api/types.ts";
-import { isInstanceAdmin, managesAnySite } from "./rights.ts";
+import { isInstanceAdmin, managesAnySite, mayShareAnySite } from "./rights.ts";
 
 export const SETTINGS_PATH = "/settings";
 
-export type SectionKey = "account" | "sites" | "users" | "audit";
+export type SectionKey = "account" | "tokens" | "shares" | "sites" | "users" | "audit";
 
-/**
- * The settings sections, in the order of the navigation, each shown only to whom it serves.
- * (API tokens and share links join this list as their own sections.)
- */
+/** The settings sections, in the order of the navigation, each shown only to whom it serves. */
 export const SECTIONS: readonly {
   key: SectionKey;
   label: string;
   shows: (me: User) => boolean;
 }[] = [
   { key: "account", label: "Your account", shows: () => true },
+  { key: "tokens", label: "API tokens", shows: () => true },
+  { key: "shares", label: "Share links", shows: mayShareAnySite },
   { key: "sites", label: "Sites", shows: managesAnySite },
   { key: "users", label: "Users and invitations", shows: isInstanceAdmin },
   { key: "audit", label: "Audit log", shows: isInstanceAdmin },

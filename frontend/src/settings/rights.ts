@@ -42,6 +42,10 @@ export const mayDelete = (me: Me, site: string) => me.instanceAdmin || roleOf(me
 export const managesAnySite = (me: Me) =>
   me.instanceAdmin || Object.values(me.sites).some((r) => r === "owner" || r === "admin");
 
+/** shares.manage: editors, admins and owners make share links of their sites. */
+export const mayShareAnySite = (me: Me) =>
+  me.instanceAdmin || Object.values(me.sites).some((r) => r !== "viewer");
+
 /**
  * The roles `me` may give on `site` to someone whose role is `current` (null: none); empty when
  * they may not change that person at all (a site admin facing an owner).
