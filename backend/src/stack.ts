@@ -9,7 +9,7 @@ import {
   shipperFromSettings,
   spoolWriterFromSettings,
 } from "@sightline/collector-node";
-import { migrate, openClickHouse, type Settings } from "@sightline/config";
+import { Materializer, migrate, openClickHouse, type Settings } from "@sightline/config";
 import type { FastifyServerOptions } from "fastify";
 import { buildApp } from "./app.ts";
 import { hashPassword } from "./auth/password.ts";
@@ -80,6 +80,12 @@ export async function startStack(settings: Settings, { log, fastify, now }: Stac
     shipper.start();
   }
 
+  // Sessions and rollups follow the events; reports merge what it has not reached yet.
+  const materializer = settings.materializer.enabled
+    ? new Materializer({ client: ch.session(), log })
+    : null;
+  materializer?.start(settings.materializer.intervalMs);
+
   const app = await buildApp(
     {
       settings,
@@ -106,12 +112,14 @@ export async function startStack(settings: Settings, { log, fastify, now }: Stac
     ch,
     store,
     shipper,
+    materializer,
     /** A fresh one-time admin setup token when there is no user yet, else null. */
     issueSetupToken: () => (store.userCount() === 0 ? setupToken.issue() : null),
     async close(): Promise<void> {
       await app.close();
       await writer.close();
       await shipper?.stop();
+      await materializer?.stop();
       await ch.close();
       await store.close();
     },

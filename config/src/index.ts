@@ -5,7 +5,13 @@ export {
   type QueryParams,
   READ_SETTINGS,
 } from "./clickhouse.ts";
-export { MIGRATIONS_DIR, type Migration, migrate, readMigrations } from "./migrate.ts";
+export {
+  MIGRATIONS_DIR,
+  type Migration,
+  type MigrationContext,
+  migrate,
+  readMigrations,
+} from "./migrate.ts";
 export {
   durationMs,
   type LoadOptions,
@@ -14,3 +20,4 @@ export {
   SettingsError,
   settingsSchema,
 } from "./settings.ts";
+export * from "./storage/index.ts";

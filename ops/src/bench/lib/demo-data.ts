@@ -69,7 +69,7 @@ async function writeFiles(dir: string, o: DemoDataOptions): Promise<string[]> {
 /** Loads the files as the built-in shipper does: the engine reads them (as plain strings). */
 async function load(ch: ClickHouse, files: string[], events: number): Promise<void> {
   const rs = await ch.client.query({
-    query: `SELECT name, type FROM system.columns WHERE database = {db:String} AND table = 'events' ORDER BY position`,
+    query: `SELECT name, type FROM system.columns WHERE database = {db:String} AND table = 'events' AND default_kind != 'MATERIALIZED' ORDER BY position`,
     query_params: { db: DATABASE },
     format: "JSONEachRow",
   });

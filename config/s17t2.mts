@@ -1,0 +1,12 @@
+import { loadSettings, openClickHouse } from "@sightline/config";
+const dir = "/tmp/s17-mig";
+const ch = openClickHouse(loadSettings({ cwd: dir, env: { SIGHTLINE_DATA_DIR: dir } }));
+const time = async (label: string, q: string) => { for (let i = 0; i < 3; i++) { const t = performance.now(); try { const r = await ch.read(q); console.log(label, Math.round(performance.now() - t), "ms", JSON.stringify(r).slice(0, 100)); } catch (e) { console.log(label, String(e).slice(0, 300)); } } };
+await time("select1", "SELECT 1");
+await time("final", "SELECT count() FROM sightline.sessions FINAL WHERE site_id IN ['a.test']");
+await time("nofinal", "SELECT count() FROM sightline.sessions WHERE site_id IN ['a.test']");
+await time("watermark", "SELECT max(up_to) FROM sightline.materialized");
+await time("dirty", "SELECT DISTINCT site_id, is_bot, visitor FROM sightline.slot_log WHERE inserted >= (SELECT max(up_to) FROM sightline.materialized) AND site_id IN ['a.test']");
+await time("notin", "SELECT count() FROM sightline.sessions FINAL WHERE site_id IN ['a.test'] AND (site_id, is_bot, visitor) NOT IN (SELECT DISTINCT site_id, is_bot, visitor FROM sightline.slot_log WHERE inserted >= (SELECT max(up_to) FROM sightline.materialized) AND site_id IN ['a.test'])");
+await time("rollup", "SELECT sum(events) FROM sightline.rollup_hourly FINAL WHERE site_id IN ['a.test']");
+await ch.close();
