@@ -13,6 +13,8 @@ export default defineConfig({
       "tracker",
       "backend",
       "frontend",
+      // Deployment files: Dockerfiles, Compose, Kubernetes, the guides.
+      "ops",
     ],
   },
 });

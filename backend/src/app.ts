@@ -1,3 +1,4 @@
+import { STATUS_CODES } from "node:http";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyError, type FastifyServerOptions } from "fastify";
 import { authPlugin } from "./auth/plugin.ts";
@@ -7,6 +8,7 @@ import { authRoutes } from "./routes/auth.ts";
 import { registerDashboard } from "./routes/dashboard.ts";
 import { dashboardRoutes } from "./routes/dashboards.ts";
 import { exportRoutes } from "./routes/exports.ts";
+import { healthRoutes } from "./routes/health.ts";
 import { ingestRoutes } from "./routes/ingest.ts";
 import { openApiRoutes, registerOpenApi } from "./routes/openapi.ts";
 import { queryRoutes } from "./routes/query.ts";
@@ -51,10 +53,11 @@ export async function buildApp(ctx: AppContext, options: FastifyServerOptions = 
       });
     }
     if (status < 500) {
+      // Fastify's own 4xx (a body too large, an unsupported media type) keep their own status text.
       return reply.code(status).send({
         statusCode: status,
         code: error.code ?? "BAD_REQUEST",
-        error: "Bad Request",
+        error: STATUS_CODES[status] ?? "Client Error",
         message: error.message,
       });
     }
@@ -69,6 +72,7 @@ export async function buildApp(ctx: AppContext, options: FastifyServerOptions = 
 
   await registerOpenApi(app);
   await app.register(authPlugin, { secret: ctx.jwtSecret, tokenTtl: ctx.settings.auth.tokenTtl });
+  await app.register(healthRoutes, { ctx });
   await app.register(ingestRoutes, { prefix: "/sl", ctx });
   await app.register(
     async (api) => {

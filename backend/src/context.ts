@@ -2,6 +2,7 @@ import type { TrackerAsset } from "@sightline/collector-node";
 import type { ClickHouse, Settings } from "@sightline/config";
 import type { SaltStore } from "@sightline/edge";
 import type { SetupToken } from "./auth/setup-token.ts";
+import type { Readiness } from "./health.ts";
 import type { MetaStore } from "./store/store.ts";
 
 /** What the routes need from the running stack. */
@@ -17,6 +18,8 @@ export interface AppContext {
   tracker: TrackerAsset;
   /** Tracker plugins by path (`/errors.js`, `/vitals.js`). */
   trackerPlugins: ReadonlyMap<string, TrackerAsset>;
+  /** `/readyz`: ClickHouse, spool and shipper checks (src/health.ts). */
+  readiness(): Promise<Readiness>;
   /** The built dashboard (frontend/dist). */
   frontendDir: string;
   /**

@@ -1,11 +1,14 @@
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import {
+  adminSocketPath,
   FileSaltStore,
   loadTrackerAsset,
   loadTrackerPlugins,
+  runInServer,
   type Shipper,
   SpoolGuard,
+  serveAdminSocket,
   shipperFromSettings,
   spoolWriterFromSettings,
 } from "@sightline/collector-node";
@@ -14,6 +17,7 @@ import type { FastifyServerOptions } from "fastify";
 import { buildApp } from "./app.ts";
 import { hashPassword } from "./auth/password.ts";
 import { SetupToken } from "./auth/setup-token.ts";
+import { readinessProbe } from "./health.ts";
 import { FRONTEND_DIR, TRACKER_BUNDLE } from "./paths.ts";
 import { loadDatabaseZones } from "./query/zones.ts";
 import { loadOrCreateJwtSecret } from "./secrets.ts";
@@ -101,11 +105,33 @@ export async function startStack(settings: Settings, { log, fastify, now }: Stac
       },
       tracker,
       trackerPlugins,
+      readiness: readinessProbe({
+        ch,
+        spoolDir: settings.spool.dir,
+        spoolMaxBytes: settings.spool.maxBytes,
+        shipper,
+      }),
       frontendDir: FRONTEND_DIR,
       now,
     },
     fastify,
   );
+
+  // `sightline` commands run in here while the stack holds the embedded engine.
+  const admin = await serveAdminSocket(
+    adminSocketPath(settings.dataDir),
+    (request, out) =>
+      runInServer(
+        settings,
+        { ch, shipsSpool: shipper !== null, backupLmdb: (dir) => store.backup(dir) },
+        request,
+        out,
+      ),
+    log,
+  ).catch((error: Error) => {
+    log(`admin socket not served (${error.message}): sightline commands need this server stopped`);
+    return null;
+  });
 
   return {
     app,
@@ -116,6 +142,7 @@ export async function startStack(settings: Settings, { log, fastify, now }: Stac
     /** A fresh one-time admin setup token when there is no user yet, else null. */
     issueSetupToken: () => (store.userCount() === 0 ? setupToken.issue() : null),
     async close(): Promise<void> {
+      await admin?.close();
       await app.close();
       await writer.close();
       await shipper?.stop();

@@ -1,4 +1,11 @@
 export { CheckpointFile, type CheckpointState, type Range } from "./checkpoint.ts";
+export {
+  type AdminRequest,
+  adminSocketPath,
+  serveAdminSocket,
+} from "./cli/admin.ts";
+export type { CommandHost } from "./cli/commands.ts";
+export { runInServer } from "./cli/run.ts";
 export { createClientIpResolver } from "./client-ip.ts";
 export { shipperFromSettings, spoolWriterFromSettings } from "./from-settings.ts";
 export { bundledGeoDatabase, openGeoLookup } from "./geo.ts";

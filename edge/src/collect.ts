@@ -228,8 +228,8 @@ export async function collect(input: CollectInput, deps: CollectDeps): Promise<C
       os_version: device.os_version,
       // The tracker's automation flag (navigator.webdriver) makes any browser a bot.
       device: event.a === 1 ? "bot" : device.device,
-      is_bot: event.a === 1 ? 1 : device.is_bot,
       language: event.l ?? "",
+      is_bot: event.a === 1 ? 1 : device.is_bot,
       props,
       revenue: event.m?.a ?? 0,
       currency: event.m?.c ?? "",

@@ -18,8 +18,14 @@ export {
   utcDay,
 } from "./hash.ts";
 export { LIMITS } from "./limits.ts";
-export { jsonString, ndjsonLines } from "./ndjson.ts";
-export { EVENT_COLUMNS, type EventRow, formatTimestamp } from "./row.ts";
+export {
+  BOT_LINE_MARKER,
+  BOT_LINE_MARKER_TEXT,
+  isBotLine,
+  jsonString,
+  ndjsonLines,
+} from "./ndjson.ts";
+export { EVENT_COLUMNS, type EventRow, emptyRow, formatTimestamp } from "./row.ts";
 export { eventRowSchema } from "./row-schema.ts";
 export { looksLikeEmail, scrubText } from "./scrub.ts";
 export { originAllowed, type SiteDirectory, type SiteInfo } from "./sites.ts";

@@ -1,91 +1,72 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { type CollectDeps, collect } from "./collect.ts";
-import { jsonString, ndjsonLines } from "./ndjson.ts";
-import type { EventRow } from "./row.ts";
+import { COLUMNS, type ColumnName } from "./columns.ts";
+import { jsonWriterFor } from "./json-values.ts";
+import {
+  BOT_LINE_MARKER,
+  BOT_LINE_MARKER_TEXT,
+  isBotLine,
+  jsonString,
+  ndjsonLines,
+} from "./ndjson.ts";
+import { EVENT_COLUMNS, type EventRow } from "./row.ts";
+
+/** The row with the table's columns in its order: what a line must hold. */
+function inColumnOrder(row: unknown): Record<string, unknown> {
+  const r = row as Record<string, unknown>;
+  return Object.fromEntries(EVENT_COLUMNS.map((name) => [name, r[name]]));
+}
 
 const viaStringify = (rows: readonly unknown[]) =>
-  rows.map((row) => `${JSON.stringify(row)}\n`).join("");
-
-/** A row with its keys in the order collect() writes them. */
-function collectOrder(row: EventRow): EventRow {
-  const { device, is_bot, language, props, ...head } = row;
-  const {
-    revenue,
-    currency,
-    engaged_ms,
-    scroll_depth,
-    tracker_version,
-    ...front
-  }: Omit<EventRow, "device" | "is_bot" | "language" | "props"> = head;
-  return {
-    ...front,
-    device,
-    is_bot,
-    language,
-    props,
-    revenue,
-    currency,
-    engaged_ms,
-    scroll_depth,
-    tracker_version,
-  };
-}
+  rows.map((row) => `${JSON.stringify(inColumnOrder(row))}\n`).join("");
 
 // Lone surrogates, quotes, backslashes and controls: everything JSON.stringify escapes.
 const text = fc.oneof(
   fc.string({ unit: "binary", maxLength: 90 }),
   fc.constantFrom("", "pageview", 'say "hi"', "back\\slash", "tab\there", "\u2028", "é😀"),
   fc.constantFrom("\ud800", "a\udfffb", "\ud83d", "😀\ude00"),
+  fc.constantFrom('"is_bot":1,"props":', '\\"is_bot\\":1'),
 );
 const number = fc.oneof(fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }));
 
+/** A value for each column, of its JSON form; is_bot is 0 or 1. */
+function valueFor(name: ColumnName): fc.Arbitrary<unknown> {
+  if (name === "is_bot") return fc.constantFrom(0, 1);
+  const writer = jsonWriterFor(COLUMNS[name].clickhouse);
+  if (writer === "numberValue") return number;
+  if (writer === "objectValue") return fc.dictionary(text, text, { maxKeys: 4 });
+  return text;
+}
+
+/** Any row of the column table, its keys in any order (the line's order must not follow them). */
 const anyRow: fc.Arbitrary<EventRow> = fc
-  .record({
-    event_id: text,
-    site_id: text,
-    ts: text,
-    received_at: text,
-    client_ts: text,
-    name: text,
-    visitor_id: text,
-    session_id: text,
-    user_id: text,
-    hostname: text,
-    pathname: text,
-    query: text,
-    referrer: text,
-    referrer_domain: text,
-    channel: text,
-    utm_source: text,
-    utm_medium: text,
-    utm_campaign: text,
-    utm_term: text,
-    utm_content: text,
-    country: text,
-    region: text,
-    city: text,
-    browser: text,
-    browser_version: text,
-    os: text,
-    os_version: text,
-    device: fc.constantFrom("desktop", "mobile", "tablet", "bot"),
-    language: text,
-    is_bot: fc.constantFrom(0 as const, 1 as const),
-    props: fc.dictionary(text, text, { maxKeys: 4 }),
-    revenue: number,
-    currency: text,
-    engaged_ms: number,
-    scroll_depth: number,
-    tracker_version: text,
-  })
-  .map(collectOrder);
+  .tuple(
+    fc.record(
+      Object.fromEntries(EVENT_COLUMNS.map((name) => [name, valueFor(name)])) as {
+        [K in ColumnName]: fc.Arbitrary<unknown>;
+      },
+    ),
+    fc.shuffledSubarray([...EVENT_COLUMNS], { minLength: EVENT_COLUMNS.length }),
+  )
+  .map(
+    ([values, order]) =>
+      Object.fromEntries(order.map((name) => [name, values[name]])) as unknown as EventRow,
+  );
 
 /** Batches whose rows repeat their neighbours' values, as the rows of one request do. */
 const batch = fc
   .tuple(
     anyRow,
-    fc.array(fc.tuple(anyRow, fc.array(fc.boolean(), { minLength: 35, maxLength: 35 }))),
+    fc.array(
+      fc.tuple(
+        anyRow,
+        fc.array(fc.boolean(), {
+          minLength: EVENT_COLUMNS.length,
+          maxLength: EVENT_COLUMNS.length,
+        }),
+      ),
+    ),
   )
   .map(([first, rest]) => {
     const rows = [first];
@@ -99,6 +80,23 @@ const batch = fc
     }
     return rows;
   });
+
+describe("the bot line marker", () => {
+  it("is in a line exactly when its row is a bot's, whatever its values hold", () => {
+    fc.assert(
+      fc.property(batch, (rows) => {
+        const lines = ndjsonLines(rows).split("\n").slice(0, -1);
+        expect(lines).toHaveLength(rows.length);
+        for (const [i, line] of lines.entries()) {
+          const bot = rows[i]?.is_bot === 1;
+          expect(isBotLine(line)).toBe(bot);
+        }
+      }),
+      { numRuns: 300 },
+    );
+    expect(BOT_LINE_MARKER).toEqual(new TextEncoder().encode(BOT_LINE_MARKER_TEXT));
+  });
+});
 
 describe("jsonString", () => {
   it("writes what JSON.stringify writes for any string", () => {
@@ -131,7 +129,7 @@ describe("ndjsonLines", () => {
   });
 
   it("is not misled by a row object changed after an earlier call wrote it", () => {
-    const row = collectOrder(fc.sample(anyRow, { numRuns: 1, seed: 11 })[0] as EventRow);
+    const row = fc.sample(anyRow, { numRuns: 1, seed: 11 })[0] as EventRow;
     const copy = { ...row };
     ndjsonLines([row]);
     row.pathname = `${row.pathname}/changed`;
@@ -140,6 +138,13 @@ describe("ndjsonLines", () => {
     const next = { ...row, event_id: "other" };
     expect(ndjsonLines([next])).toBe(viaStringify([next]));
     expect(ndjsonLines([copy])).toBe(viaStringify([copy]));
+  });
+
+  it("writes exactly the table's columns, in its order", () => {
+    const lines = ndjsonLines(fc.sample(anyRow, { numRuns: 50, seed: 3 })).split("\n");
+    for (const line of lines.slice(0, -1)) {
+      expect(Object.keys(JSON.parse(line))).toEqual([...EVENT_COLUMNS]);
+    }
   });
 
   it("writes nothing for no rows", () => {
@@ -174,7 +179,7 @@ describe("ndjsonLines", () => {
   });
 
   it("writes a row holding values outside the row type as JSON.stringify, rows around it too", () => {
-    const good = collectOrder(fc.sample(anyRow, { numRuns: 1, seed: 7 })[0] as EventRow);
+    const good = fc.sample(anyRow, { numRuns: 1, seed: 7 })[0] as EventRow;
     const odd = [
       { ...good, revenue: Number.NaN },
       { ...good, engaged_ms: Number.POSITIVE_INFINITY },

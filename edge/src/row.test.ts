@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { formatTimestamp } from "./row.ts";
+import { emptyRow, formatTimestamp } from "./row.ts";
+import { eventRowSchema } from "./row-schema.ts";
 
 const viaIso = (ms: number) => new Date(ms).toISOString().replace("T", " ").slice(0, 23);
 
@@ -24,5 +25,13 @@ describe("formatTimestamp", () => {
       }),
       { numRuns: 3000 },
     );
+  });
+});
+
+describe("emptyRow", () => {
+  it("holds every column's empty value, each passing the column's check", () => {
+    const row = emptyRow();
+    expect(eventRowSchema.parse(row)).toEqual(row);
+    expect(emptyRow().props).not.toBe(row.props);
   });
 });

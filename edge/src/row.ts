@@ -10,6 +10,16 @@ export type EventRow = { [K in ColumnName]: z.infer<(typeof COLUMNS)[K]["check"]
 /** Column order of the `events` table. */
 export const EVENT_COLUMNS = Object.keys(COLUMNS) as readonly ColumnName[];
 
+/** A row holding every column's empty value: where rows for tests, fixtures and tools start. */
+export function emptyRow(): EventRow {
+  const row: Record<string, unknown> = {};
+  for (const name of EVENT_COLUMNS) {
+    const value = COLUMNS[name].empty;
+    row[name] = typeof value === "object" ? { ...value } : value;
+  }
+  return row as EventRow;
+}
+
 const DAY_MS = 86_400_000;
 /** 10000-01-01: from there on `toISOString` writes six-digit years. */
 const YEAR_10000_MS = 253_402_300_800_000;

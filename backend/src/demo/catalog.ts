@@ -1279,29 +1279,3 @@ export const ACTIVITY: Record<SiteKind, { hourly: readonly number[]; weekly: rea
       weekly: [0.4, 1, 1.05, 1.05, 1, 0.85, 0.42],
     },
   };
-
-// ---------------------------------------------------------------------------------------------
-
-/**
- * The demo writes NDJSON lines without escaping (see line.ts), so every string it can put in a
- * row must be safe inside JSON quotes as it is. Checked once when the catalog is built.
- */
-export function assertJsonSafe(value: unknown, where: string): void {
-  if (typeof value === "string") {
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what we look for
-    if (/["\\\u0000-\u001f\u2028\u2029\ud800-\udfff]/.test(value)) {
-      throw new Error(`demo catalog: ${where} holds a character that needs JSON escaping`);
-    }
-    return;
-  }
-  if (Array.isArray(value)) {
-    for (const [i, v] of value.entries()) assertJsonSafe(v, `${where}[${i}]`);
-    return;
-  }
-  if (value && typeof value === "object") {
-    for (const [k, v] of Object.entries(value)) {
-      assertJsonSafe(k, `${where} key`);
-      assertJsonSafe(v, `${where}.${k}`);
-    }
-  }
-}

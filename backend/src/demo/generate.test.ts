@@ -11,7 +11,7 @@ import { SESSION_TIMEOUT_MS } from "@sightline/tracker/rules";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_SITE_IDS, demoSite } from "./catalog.ts";
 import { type DemoOptions, generateEvents, newRunId } from "./generate.ts";
-import { DemoLineEncoder, demoLine } from "./line.ts";
+import { DemoLineEncoder } from "./line.ts";
 
 const DAY = 86_400_000;
 const NOW = Date.UTC(2026, 10, 23, 15, 30, 12, 345);
@@ -309,10 +309,6 @@ describe("generateEvents", () => {
 
 describe("demo lines", () => {
   it("are exactly the rows as JSON, one per line", () => {
-    const differ = rows.filter(
-      (row) => JSON.stringify(JSON.parse(demoLine(row))) !== JSON.stringify(row),
-    );
-    expect(differ).toEqual([]);
     const encoder = new DemoLineEncoder();
     const batch = rows.slice(0, 3000);
     const text = encoder.encode(batch).toString("utf8");

@@ -3,7 +3,6 @@ import { type DeviceInfo, type EventRow, formatTimestamp } from "@sightline/edge
 import { SESSION_TIMEOUT_MS } from "@sightline/tracker/rules";
 import {
   ACTIVITY,
-  assertJsonSafe,
   BLOG_OTHER_PAGES,
   BLOG_OUTBOUND,
   BLOG_POSTS,
@@ -140,29 +139,6 @@ const PRODUCT_DEPTHS = [25, 50, 75, 75, 100];
 const OTHER_DEPTHS = [0, 25, 50, 50, 75, 100];
 const FULL_DEPTH = [100];
 const PRODUCT_BY_PATH = new Map(PRODUCTS.map((p) => [`/products/${p.slug}`, p]));
-assertJsonSafe(
-  {
-    PRODUCTS,
-    SHOP_COLLECTIONS,
-    SHOP_INFO_PAGES,
-    SHOP_SEARCHES,
-    BLOG_POSTS,
-    BLOG_TAGS,
-    BLOG_OTHER_PAGES,
-    BLOG_OUTBOUND,
-    DOC_PAGES,
-    DOCS_OTHER_PAGES,
-    DOCS_OUTBOUND,
-    DOCS_SEARCHES,
-    DOWNLOADS,
-    CODE_LANGUAGES,
-    COUNTRIES,
-    BOT_REGIONS,
-    JS_ERRORS,
-    BROKEN_PATHS,
-  },
-  "catalog",
-);
 
 const jsErrors = new Weighted(JS_ERRORS);
 /** Share of page loads whose site runs the vitals plugin and whose browser reports vitals. */
@@ -230,15 +206,11 @@ class Simulation {
     this.#languages = new Map(COUNTRIES.map((c) => [c, new Weighted(c.languages)]));
     this.#bots = new Weighted(botDevices());
     this.#botRegions = new Weighted(BOT_REGIONS.map(([c, reg, w]) => [[c, reg] as const, w]));
-    assertJsonSafe(this.#bots.items, "bots");
   }
 
   #siteModel(site: DemoSite, all: readonly DemoSite[], dayCount: number): SiteModel {
     const { first, returning } = sourcesFor(site, all);
     const devices = devicesFor(site.kind);
-    assertJsonSafe(site, `site ${site.id}`);
-    assertJsonSafe(first, `sources of ${site.id}`);
-    assertJsonSafe(devices, "devices");
     const { hourly, weekly } = ACTIVITY[site.kind];
     const behaviour = BEHAVIOUR[site.kind];
     const dayNoise = new Float64Array(dayCount);

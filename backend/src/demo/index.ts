@@ -6,5 +6,5 @@ export {
   type SiteKind,
 } from "./catalog.ts";
 export { type DemoOptions, generateEvents, newRunId, TRACKER_VERSION } from "./generate.ts";
-export { DemoLineEncoder, demoLine } from "./line.ts";
+export { DemoLineEncoder } from "./line.ts";
 export { type DemoSpoolOptions, DemoSpoolWriter, demoSpoolFileName } from "./spool-files.ts";

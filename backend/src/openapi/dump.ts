@@ -32,6 +32,7 @@ export function documentContext(): AppContext {
     appendToSpool: () => Promise.reject(new Error("appendToSpool used while dumping")),
     tracker: unavailable("tracker"),
     trackerPlugins: new Map(),
+    readiness: () => Promise.reject(new Error("readiness used while dumping")),
     // Static files are globbed at registration; a folder that does not exist has none.
     frontendDir: join(tmpdir(), "sightline-openapi-no-dashboard"),
   };

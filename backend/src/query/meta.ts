@@ -65,6 +65,8 @@ export const DIMENSION_LABELS: Readonly<Record<string, string>> = {
   language: "Language",
   event: "Event",
   currency: "Currency",
+  day_of_week: "Weekday",
+  hour_of_day: "Hour of day",
 };
 
 /** A metric object with every field its `needs` names filled with a sample value. */

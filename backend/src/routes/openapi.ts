@@ -48,6 +48,9 @@ export async function openApiRoutes(api: FastifyInstance): Promise<void> {
   );
   await api.register(fastifySwaggerUi, {
     routePrefix: "/docs",
+    // Without the trailing slash the page's asset links must be absolute: they would otherwise
+    // resolve against /api/v1/ and the page would stay blank.
+    indexPrefix: "/api/v1",
     uiConfig: { url: "/api/v1/openapi.json", deepLinking: true },
     staticCSP: true,
   });

@@ -139,6 +139,11 @@ export class MetaStore {
     );
   }
 
+  /** A consistent snapshot of the whole environment into the folder `dir` (as data.mdb). */
+  backup(dir: string): Promise<void> {
+    return this.#root.backup(dir, false);
+  }
+
   async close(): Promise<void> {
     await this.#root.close();
   }

@@ -4,6 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { HELP } from "./help.ts";
+import { COMMANDS } from "./run.ts";
 
 const MAIN = fileURLToPath(new URL("./main.ts", import.meta.url));
 
@@ -48,6 +50,46 @@ describe("sightline CLI", () => {
     expect(badSetting.code).toBe(78);
     expect(badSetting.stderr).toMatch(/shipper.shippedFiles/);
   }, 60_000);
+
+  it("gives every command its own --help", async () => {
+    expect(Object.keys(HELP).sort()).toEqual(Object.keys(COMMANDS).sort());
+    for (const name of Object.keys(COMMANDS)) {
+      const own = await cli([name, "--help"], {});
+      expect(own.code, name).toBe(0);
+      expect(own.stdout, name).toMatch(new RegExp(`^Usage: sightline ${name}\\b`));
+      expect(own.stdout).toMatch(/Settings and data folder: the server's/);
+    }
+    const viaHelp = await cli(["help", "backup"], {});
+    expect(viaHelp.stdout).toBe(`${HELP.backup}\n`);
+    expect((await cli(["--help"], {})).stdout).toMatch(/backup <dir>[\s\S]*restore <dir>/);
+  }, 120_000);
+
+  it("says in one sentence who holds the engine, never the engine's raw lock error", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "sl-cli-"));
+    const env = { SIGHTLINE_DATA_DIR: dataDir };
+    // A shipper of its own holds the embedded engine and serves no admin socket.
+    const holder = spawn(process.execPath, ["--import", "tsx", MAIN, "ship"], {
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        let seen = "";
+        holder.stdout.on("data", (c: Buffer) => {
+          seen += c.toString();
+          if (seen.includes("shipping")) resolve();
+        });
+        holder.once("exit", () => reject(new Error(`the shipper exited: ${seen}`)));
+      });
+      const stats = await cli(["stats"], env);
+      expect(stats.code).toBe(2);
+      expect(stats.stderr).toBe(
+        `sightline: ${join(dataDir, "clickhouse")} is in use by process ${holder.pid} that serves no admin socket (an older server, or another sightline command): stop it, or run this command again once it has finished\n`,
+      );
+    } finally {
+      holder.kill("SIGTERM");
+    }
+  }, 120_000);
 
   it("migrates, ships, archives, replays without double counting, checks rollups and sets retention", async () => {
     const dataDir = mkdtempSync(join(tmpdir(), "sl-cli-"));

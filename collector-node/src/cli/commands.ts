@@ -27,8 +27,20 @@ import { checkRollups, type RollupMismatch, rebuildRollups } from "../rollups.ts
 import { listSpoolFiles } from "../spool-files.ts";
 import { sealedBy } from "./sealed.ts";
 
+/** A usage or state problem, told in one sentence; exit code 2. */
 export class CliError extends Error {
   override name = "CliError";
+  readonly exitCode = 2;
+}
+
+/** What a command may use of the server it runs in (through the admin socket). */
+export interface CommandHost {
+  /** The server's own ClickHouse: never closed by a command. */
+  ch: ClickHouse;
+  /** A consistent copy of the server's LMDB environment into the folder `dir` (as data.mdb). */
+  backupLmdb(dir: string): Promise<void>;
+  /** Whether the server's built-in shipper ships this spool. */
+  shipsSpool: boolean;
 }
 
 export interface CommandContext {
@@ -36,21 +48,36 @@ export interface CommandContext {
   args: string[];
   options: Record<string, string | boolean | undefined>;
   out: (line: string) => void;
+  /** Set when the command runs inside the running server; absent when the CLI runs it itself. */
+  host?: CommandHost;
 }
 
-type Command = (ctx: CommandContext) => Promise<number>;
+export type Command = (ctx: CommandContext) => Promise<number>;
 
-async function withClickHouse<T>(settings: Settings, run: (ch: ClickHouse) => Promise<T>) {
-  const ch = openClickHouse(settings);
+/** The sentence for a data folder whose engine another process holds. */
+export function lockedMessage(dataDir: string, holder: number | null): string {
+  return `${join(dataDir, "clickhouse")} is in use by ${holder ? `process ${holder}` : "another process"} that serves no admin socket (an older server, or another sightline command): stop it, or run this command again once it has finished`;
+}
+
+/** The server's ClickHouse when the command runs inside it; else one of its own, closed after. */
+export async function withClickHouse<T>(
+  { settings, host }: Pick<CommandContext, "settings" | "host">,
+  run: (ch: ClickHouse) => Promise<T>,
+) {
+  if (host) return run(host.ch);
+  let ch: ClickHouse;
+  try {
+    ch = openClickHouse(settings);
+  } catch (error) {
+    if (/Cannot lock file|Failed to create connection/i.test((error as Error).message))
+      throw new CliError(lockedMessage(settings.dataDir, null));
+    throw error;
+  }
   try {
     return await run(ch);
   } catch (error) {
-    const message = (error as Error).message;
-    if (/Cannot lock file/i.test(message)) {
-      throw new CliError(
-        `another process holds ${join(settings.dataDir, "clickhouse")}: stop the Sightline server first (embedded ClickHouse allows one process per folder)`,
-      );
-    }
+    if (/Cannot lock file|Failed to create connection/i.test((error as Error).message))
+      throw new CliError(lockedMessage(settings.dataDir, null));
     throw error;
   } finally {
     await ch.close();
@@ -87,15 +114,24 @@ function count(text: string | boolean | undefined, name: string): number | undef
 
 const SITE = /^[\w.:-]{1,253}$/;
 
-const migrateCommand: Command = async ({ settings, out }) =>
-  withClickHouse(settings, async (ch) => {
+const migrateCommand: Command = async (ctx) =>
+  withClickHouse(ctx, async (ch) => {
+    const { out } = ctx;
     const applied = await migrate(ch.client, undefined, out);
     out(applied.length ? `applied ${applied.length} migration(s)` : "schema is up to date");
     return 0;
   });
 
-const ship: Command = async ({ settings, options, out }) =>
-  withClickHouse(settings, async (ch) => {
+const ship: Command = async (ctx) => {
+  const { settings, options, out, host } = ctx;
+  if (host) {
+    throw new CliError(
+      host.shipsSpool
+        ? 'the running server ships this spool itself: "sightline stats" shows what is left to ship'
+        : "the running server holds ClickHouse and does not ship this spool (shipper.enabled is false): turn its shipper on, or stop it before running sightline ship",
+    );
+  }
+  return withClickHouse(ctx, async (ch) => {
     await migrate(ch.client, undefined, out);
     if (!existsSync(settings.spool.dir)) mkdirSync(settings.spool.dir, { recursive: true });
     const shipper = shipperFor(settings, ch, out);
@@ -127,6 +163,7 @@ const ship: Command = async ({ settings, options, out }) =>
     out("shipper stopped");
     return 0;
   });
+};
 
 /** Clips [start, end) to whole lines of `path`: start moves to a line start, end back to a line end. */
 function wholeLines(path: string, start: number, end: number): { start: number; end: number } {
@@ -146,7 +183,8 @@ function wholeLines(path: string, start: number, end: number): { start: number; 
   }
 }
 
-const replay: Command = async ({ settings, args, options, out }) => {
+const replay: Command = async (ctx) => {
+  const { settings, args, options, out } = ctx;
   const [file] = args;
   if (!file)
     throw new CliError(
@@ -183,7 +221,7 @@ const replay: Command = async ({ settings, args, options, out }) => {
     renameSync(`${copy}.tmp`, copy);
   }
   out(`replaying ${range.end - range.start} bytes of ${path} (bytes ${range.start}-${range.end})`);
-  return withClickHouse(settings, async (ch) => {
+  return withClickHouse(ctx, async (ch) => {
     const shipper = shipperFromSettings(settings, ch, {
       spoolDir: dir,
       shippedFiles: "delete",
@@ -210,7 +248,8 @@ const replay: Command = async ({ settings, args, options, out }) => {
   });
 };
 
-const stats: Command = async ({ settings, out }) => {
+const stats: Command = async (ctx) => {
+  const { settings, out } = ctx;
   const checkpoint = new CheckpointFile(join(settings.spool.dir, "shipper.checkpoint.json")).read();
   const files = existsSync(settings.spool.dir) ? await listSpoolFiles(settings.spool.dir) : [];
   let lag = 0;
@@ -227,7 +266,7 @@ const stats: Command = async ({ settings, out }) => {
     `spool ${settings.spool.dir}: ${files.length} file(s), ${total} bytes, ${lag} bytes not yet shipped${checkpoint.inflight ? " (a batch is in flight)" : ""}`,
   );
   out(`archive ${settings.shipper.archiveDir}: ${archived.length} file(s)`);
-  return withClickHouse(settings, async (ch) => {
+  return withClickHouse(ctx, async (ch) => {
     // Distinct event ids scan the id column: exact, and fine for an operator's occasional look.
     // Sessions and rollups replace rows by version: FINAL counts the current ones.
     const measures: Record<string, string> = {
@@ -256,7 +295,8 @@ const stats: Command = async ({ settings, out }) => {
   });
 };
 
-const rollups: Command = async ({ settings, args, options, out }) => {
+const rollups: Command = async (ctx) => {
+  const { args, options, out } = ctx;
   const [action] = args;
   if (action !== "check" && action !== "rebuild")
     throw new CliError('rollups: say "check" or "rebuild"');
@@ -266,7 +306,7 @@ const rollups: Command = async ({ settings, args, options, out }) => {
   const site = typeof options.site === "string" ? options.site : undefined;
   if (site !== undefined && !SITE.test(site))
     throw new CliError(`--site: "${site}" is not a site id`);
-  return withClickHouse(settings, async (ch) => {
+  return withClickHouse(ctx, async (ch) => {
     // Without --from, start at the oldest stored event rather than walk empty years.
     const rs = await ch.client.query({
       query: `SELECT toString(toDate(min(ts))) AS day FROM ${DATABASE}.events`,
@@ -313,10 +353,11 @@ const rollups: Command = async ({ settings, args, options, out }) => {
   });
 };
 
-const retention: Command = async ({ settings, args, options, out }) => {
+const retention: Command = async (ctx) => {
+  const { args, options, out } = ctx;
   const [action, site] = args;
   if (action === "list") {
-    return withClickHouse(settings, async (ch) => {
+    return withClickHouse(ctx, async (ch) => {
       const rs = await ch.client.query({
         query: `SELECT site_id, argMax(raw_months, updated_at) AS raw, argMax(rollup_months, updated_at) AS rollup FROM ${DATABASE}.site_retention GROUP BY site_id ORDER BY site_id`,
         format: "JSONEachRow",
@@ -334,7 +375,7 @@ const retention: Command = async ({ settings, args, options, out }) => {
   const rollup = count(options["rollup-months"], "rollup-months") ?? 60;
   if (raw < 1 || rollup < raw)
     throw new CliError("retention set: need 1 <= --raw-months <= --rollup-months");
-  return withClickHouse(settings, async (ch) => {
+  return withClickHouse(ctx, async (ch) => {
     await ch.client.insert({
       table: `${DATABASE}.site_retention`,
       values: [{ site_id: site, raw_months: raw, rollup_months: rollup }],
@@ -369,6 +410,7 @@ function iso(ms: number): string {
   return new Date(ms).toISOString().slice(0, 19).replace("T", " ");
 }
 
+/** The commands of this file (cli/run.ts adds backup and restore). */
 export const COMMANDS: Record<string, Command> = {
   migrate: migrateCommand,
   ship,

@@ -353,7 +353,7 @@ function WidgetCard({
       data-type={widget.visual.type}
     >
       <div className={`widget-head${editing ? " widget-drag" : ""}`} title={widget.name}>
-        <h2>{widget.name}</h2>
+        <h2 className="widget-title">{widget.name}</h2>
         {pinned && (
           <span className="badge" title="This widget keeps its own period">
             {pinned}

@@ -386,7 +386,7 @@ function Editor({
         <h3 className="kpi-label">Preview</h3>
         <div className="card widget widget-preview" data-testid="widget-preview">
           <div className="widget-head">
-            <h2>{preview.name}</h2>
+            <h2 className="widget-title">{preview.name}</h2>
           </div>
           <div className="widget-body">
             <WidgetView
