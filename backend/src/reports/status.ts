@@ -1,4 +1,4 @@
-import { DATABASE, sqlInstant } from "@sightline/config";
+import { DATABASE, dirtyHours, sqlInstant, WATERMARK_SQL } from "@sightline/config";
 import { Params } from "../query/params.ts";
 import { type Reader, readReport } from "../query/read.ts";
 import { botCondition, eventsTable } from "../query/scope.ts";
@@ -15,17 +15,22 @@ const iso = (text: string | null | undefined): string | null =>
  * Whether a site has data yet, for the dashboard's empty state and its "all time" range: the
  * first and last human event, and events of the last 24 hours with bots counted apart (so a site
  * that so far got only automated traffic can say so). Polled every few seconds while a new site
- * waits, so it stays cheap: the hourly rollup finds the first and last hour with human events,
- * and raw rows are read only in those two hours (for the exact times) and in the last 24 hours.
+ * waits, so it stays cheap: the hourly rollup (and the slot log for hours not materialized yet)
+ * finds the first and last hour with human events, and raw rows are read only in those two
+ * hours (for the exact times) and in the last 24 hours.
  */
 export async function siteStatus(ch: Reader, site: string, now: number): Promise<SiteStatus> {
   const hourly = new Params();
   const sites = hourly.sites([site]);
   const [hours] = await readReport<{ first: string | null; last: string | null }>(
     ch,
-    // The rollup holds human traffic only.
-    `SELECT minOrNull(hour) AS first, maxOrNull(hour) AS last
-FROM ${DATABASE}.rollup_hourly WHERE site_id IN ${sites}`,
+    // The rollup holds human traffic only; hours the materializer has not reached yet are in
+    // the slot log (dirtyHours, human traffic too).
+    `SELECT minOrNull(hour) AS first, maxOrNull(hour) AS last FROM (
+  SELECT hour FROM ${DATABASE}.rollup_hourly WHERE site_id IN ${sites}
+  UNION ALL
+  SELECT hour FROM (${dirtyHours(WATERMARK_SQL, undefined, `site_id IN ${sites}`)})
+)`,
     hourly.values,
   );
   const ms = (text: string | null | undefined) => (text ? Date.parse(iso(text) ?? "") : null);
