@@ -97,7 +97,8 @@ const eventMetric = (
   atoms,
   combine: extra.combine ?? first,
   dedupe: extra.dedupe ?? false,
-  empty: extra.empty ?? 0,
+  // null is a value here (averages of nothing), not "not given".
+  empty: extra.empty === undefined ? 0 : extra.empty,
 });
 
 const sessionMetric = (label: string, sql: string, empty: 0 | null): SessionMetric => ({
