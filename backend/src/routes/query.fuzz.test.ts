@@ -2,8 +2,8 @@ import type { QueryParams } from "@sightline/config";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DIMENSIONS } from "../query/allowlist.ts";
-import { isKnownZone } from "../query/zones.ts";
 import { dataset } from "../query/fixture.ts";
+import { isKnownZone } from "../query/zones.ts";
 import { adminEnv, login, testStack } from "../testing/stack.ts";
 
 /**

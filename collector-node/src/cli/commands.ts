@@ -383,7 +383,13 @@ const retention: Command = async (ctx) => {
     });
     await ch.client.command({ query: `SYSTEM RELOAD DICTIONARY ${DATABASE}.site_retention_dict` });
     // Parts remember the TTL computed when they were written; re-materialize to apply the change.
-    const tables = ["events", "bot_events", "session_slots", "sessions", ...ROLLUPS.map((r) => r.table)];
+    const tables = [
+      "events",
+      "bot_events",
+      "session_slots",
+      "sessions",
+      ...ROLLUPS.map((r) => r.table),
+    ];
     for (const table of tables) {
       await ch.client.command({ query: `ALTER TABLE ${DATABASE}.${table} MATERIALIZE TTL` });
       out(`  TTL re-applied to ${DATABASE}.${table}`);
