@@ -127,7 +127,17 @@ export function sessionFamily(input: SessionFamilyInput): string {
     keys.push(`d${i}`);
     selects.push(`${sql} AS d${i}`);
   }
-  const where = renderFilters(input.filters, (l) => sessionLeaf(l, scope, bounds, params));
+  // Grouped by a page or event, a session gives a row per page or event; a filter on that same
+  // dimension then tests each row's value, not whether any of the session's matches (else the
+  // other pages of a matching session would show up as rows the filter excludes).
+  const joined = new Map<string, string>();
+  for (const [i, d] of dims.entries()) {
+    if (d.session && "array" in d.session && !joined.has(d.name)) joined.set(d.name, `d${i}`);
+  }
+  const where = renderFilters(input.filters, (l) => {
+    const alias = joined.get(l.dim.name);
+    return alias ? conditionSql(alias, l.op, l.value) : sessionLeaf(l, scope, bounds, params);
+  });
   const groupBy = keys.length && !input.perSession ? `\n  GROUP BY ${keys.join(", ")}` : "";
   return `SELECT ${[...selects, ...input.metrics.map((m) => `${m.sql} AS ${m.alias}`)].join(", ")}
   FROM (${sessionSource(scope, bounds, params)})

@@ -414,12 +414,13 @@ describe("POST /api/v1/query", () => {
   it("breaks down and filters session metrics by their first event, pages, events and properties", async () => {
     await everySource(stack, async (source) => {
       const sessions = sessionsIn(rows, wide);
-      const bySession = async (dim: string, of: (s: Session) => string[]) => {
+      const bySession = async (dim: string, of: (s: Session) => string[], filters?: object[]) => {
         const result = await ok({
           ...wide,
           dimensions: [dim],
           metrics: ["sessions", "bounce_rate", "session_duration"],
           limit: 1000,
+          ...(filters ? { filters } : {}),
         });
         const model = new Map<string, Session[]>();
         for (const s of sessions) {
@@ -446,6 +447,14 @@ describe("POST /api/v1/query", () => {
       // It counts under every page it viewed and every event it had.
       await bySession("page", (s) => s.pages);
       await bySession("event", (s) => s.rows.map((e) => e.name));
+      // Filtered by the dimension it is grouped by: only the rows that match, not every other page
+      // of a session that viewed a matching one.
+      await bySession("page", (s) => s.pages.filter((p) => p.includes("blog")), [
+        { dimension: "page", op: "contains", value: "blog" },
+      ]);
+      await bySession("event", (s) => s.rows.map((e) => e.name).filter((n) => n !== "pageview"), [
+        { dimension: "event", op: "is_not", value: "pageview" },
+      ]);
 
       const filtered = async (filters: object[], keep: (s: Session) => boolean) => {
         const result = await ok({ ...wide, metrics: ["sessions", "bounce_rate"], filters });

@@ -557,6 +557,8 @@ export interface paths {
                                      */
                                     compare?: "previous_period" | "year_earlier";
                                     dimensions?: string[];
+                                    /** @description count distinct visitors exactly (slower). By default visitor counts are estimates within 1% at 95% confidence; counts of events, pageviews and sessions are always exact */
+                                    exact?: boolean;
                                     filters?: ({
                                         /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                         dimension: string;
@@ -1078,6 +1080,8 @@ export interface paths {
                                          */
                                         compare?: "previous_period" | "year_earlier";
                                         dimensions?: string[];
+                                        /** @description count distinct visitors exactly (slower). By default visitor counts are estimates within 1% at 95% confidence; counts of events, pageviews and sessions are always exact */
+                                        exact?: boolean;
                                         filters?: ({
                                             /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                             dimension: string;
@@ -1701,6 +1705,8 @@ export interface paths {
                                          */
                                         compare?: "previous_period" | "year_earlier";
                                         dimensions?: string[];
+                                        /** @description count distinct visitors exactly (slower). By default visitor counts are estimates within 1% at 95% confidence; counts of events, pageviews and sessions are always exact */
+                                        exact?: boolean;
                                         filters?: ({
                                             /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                             dimension: string;
@@ -2228,6 +2234,8 @@ export interface paths {
                                          */
                                         compare?: "previous_period" | "year_earlier";
                                         dimensions?: string[];
+                                        /** @description count distinct visitors exactly (slower). By default visitor counts are estimates within 1% at 95% confidence; counts of events, pageviews and sessions are always exact */
+                                        exact?: boolean;
                                         filters?: ({
                                             /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                             dimension: string;
@@ -2862,6 +2870,8 @@ export interface paths {
                                          */
                                         compare?: "previous_period" | "year_earlier";
                                         dimensions?: string[];
+                                        /** @description count distinct visitors exactly (slower). By default visitor counts are estimates within 1% at 95% confidence; counts of events, pageviews and sessions are always exact */
+                                        exact?: boolean;
                                         filters?: ({
                                             /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                             dimension: string;
@@ -3474,6 +3484,8 @@ export interface paths {
                                      */
                                     compare?: "previous_period" | "year_earlier";
                                     dimensions?: string[];
+                                    /** @description count distinct visitors exactly (slower). By default visitor counts are estimates within 1% at 95% confidence; counts of events, pageviews and sessions are always exact */
+                                    exact?: boolean;
                                     filters?: ({
                                         /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                         dimension: string;
@@ -3995,6 +4007,8 @@ export interface paths {
                                          */
                                         compare?: "previous_period" | "year_earlier";
                                         dimensions?: string[];
+                                        /** @description count distinct visitors exactly (slower). By default visitor counts are estimates within 1% at 95% confidence; counts of events, pageviews and sessions are always exact */
+                                        exact?: boolean;
                                         filters?: ({
                                             /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                             dimension: string;
@@ -4805,6 +4819,8 @@ export interface paths {
                                          */
                                         compare?: "previous_period" | "year_earlier";
                                         dimensions?: string[];
+                                        /** @description count distinct visitors exactly (slower). By default visitor counts are estimates within 1% at 95% confidence; counts of events, pageviews and sessions are always exact */
+                                        exact?: boolean;
                                         filters?: ({
                                             /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                             dimension: string;
@@ -5428,6 +5444,8 @@ export interface paths {
                                              */
                                             compare?: "previous_period" | "year_earlier";
                                             dimensions?: string[];
+                                            /** @description count distinct visitors exactly (slower). By default visitor counts are estimates within 1% at 95% confidence; counts of events, pageviews and sessions are always exact */
+                                            exact?: boolean;
                                             filters?: ({
                                                 /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                                 dimension: string;
@@ -6199,6 +6217,8 @@ export interface paths {
                                          */
                                         compare?: "previous_period" | "year_earlier";
                                         dimensions?: string[];
+                                        /** @description count distinct visitors exactly (slower). By default visitor counts are estimates within 1% at 95% confidence; counts of events, pageviews and sessions are always exact */
+                                        exact?: boolean;
                                         filters?: ({
                                             /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                             dimension: string;
@@ -6841,6 +6861,8 @@ export interface paths {
                                          */
                                         compare?: "previous_period" | "year_earlier";
                                         dimensions?: string[];
+                                        /** @description count distinct visitors exactly (slower). By default visitor counts are estimates within 1% at 95% confidence; counts of events, pageviews and sessions are always exact */
+                                        exact?: boolean;
                                         filters?: ({
                                             /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                             dimension: string;
@@ -7418,6 +7440,8 @@ export interface paths {
                                  */
                                 compare?: "previous_period" | "year_earlier";
                                 dimensions?: string[];
+                                /** @description count distinct visitors exactly (slower). By default visitor counts are estimates within 1% at 95% confidence; counts of events, pageviews and sessions are always exact */
+                                exact?: boolean;
                                 filters?: ({
                                     /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                     dimension: string;
@@ -7938,6 +7962,8 @@ export interface paths {
                                          */
                                         compare?: "previous_period" | "year_earlier";
                                         dimensions?: string[];
+                                        /** @description count distinct visitors exactly (slower). By default visitor counts are estimates within 1% at 95% confidence; counts of events, pageviews and sessions are always exact */
+                                        exact?: boolean;
                                         filters?: ({
                                             /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                             dimension: string;
@@ -8515,6 +8541,8 @@ export interface paths {
                                  */
                                 compare?: "previous_period" | "year_earlier";
                                 dimensions?: string[];
+                                /** @description count distinct visitors exactly (slower). By default visitor counts are estimates within 1% at 95% confidence; counts of events, pageviews and sessions are always exact */
+                                exact?: boolean;
                                 filters?: ({
                                     /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                     dimension: string;
@@ -9035,6 +9063,8 @@ export interface paths {
                                          */
                                         compare?: "previous_period" | "year_earlier";
                                         dimensions?: string[];
+                                        /** @description count distinct visitors exactly (slower). By default visitor counts are estimates within 1% at 95% confidence; counts of events, pageviews and sessions are always exact */
+                                        exact?: boolean;
                                         filters?: ({
                                             /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                             dimension: string;
@@ -9691,6 +9721,8 @@ export interface paths {
                                          */
                                         compare?: "previous_period" | "year_earlier";
                                         dimensions?: string[];
+                                        /** @description count distinct visitors exactly (slower). By default visitor counts are estimates within 1% at 95% confidence; counts of events, pageviews and sessions are always exact */
+                                        exact?: boolean;
                                         filters?: ({
                                             /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                             dimension: string;
@@ -10360,6 +10392,8 @@ export interface paths {
                                          */
                                         compare?: "previous_period" | "year_earlier";
                                         dimensions?: string[];
+                                        /** @description count distinct visitors exactly (slower). By default visitor counts are estimates within 1% at 95% confidence; counts of events, pageviews and sessions are always exact */
+                                        exact?: boolean;
                                         filters?: ({
                                             /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                             dimension: string;
@@ -11208,6 +11242,8 @@ export interface paths {
                          */
                         compare?: "previous_period" | "year_earlier";
                         dimensions?: string[];
+                        /** @description count distinct visitors exactly (slower). By default visitor counts are estimates within 1% at 95% confidence; counts of events, pageviews and sessions are always exact */
+                        exact?: boolean;
                         filters?: ({
                             /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                             dimension: string;
@@ -11474,6 +11510,8 @@ export interface paths {
                          */
                         compare?: "previous_period" | "year_earlier";
                         dimensions?: string[];
+                        /** @description count distinct visitors exactly (slower). By default visitor counts are estimates within 1% at 95% confidence; counts of events, pageviews and sessions are always exact */
+                        exact?: boolean;
                         filters?: ({
                             /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                             dimension: string;
