@@ -5,7 +5,13 @@ export {
   type QueryParams,
   READ_SETTINGS,
 } from "./clickhouse.ts";
-export { MIGRATIONS_DIR, type Migration, migrate, readMigrations } from "./migrate.ts";
+export {
+  MIGRATIONS_DIR,
+  type Migration,
+  type MigrationContext,
+  migrate,
+  readMigrations,
+} from "./migrate.ts";
 export {
   durationMs,
   type LoadOptions,
@@ -32,3 +38,4 @@ export {
   SiteReader,
   type StoredSite,
 } from "./sites.ts";
+export * from "./storage/index.ts";

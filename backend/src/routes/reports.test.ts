@@ -11,6 +11,7 @@ import {
   msOf,
   quantile,
   type Scope,
+  sessionsIn,
   sessionsOf,
   withDuplicates,
 } from "../query/fixture.ts";
@@ -114,7 +115,8 @@ describe("standard reports", () => {
     const out = await report("overview", { ...day, compare: "previous_period" });
     const model = (s: Scope) => {
       const r = inScope(rows, s);
-      const sessions = sessionsOf(r);
+      // Sessions that start in the range, measured whole.
+      const sessions = sessionsIn(rows, s);
       return {
         visitors: distinct(r.map(visitorKey)),
         pageviews: r.filter((e) => e.name === "pageview").length,
@@ -172,7 +174,7 @@ describe("standard reports", () => {
       else expect(row.engaged_time).toBeCloseTo(want, 6);
     }
 
-    const sessions = sessionsOf(r);
+    const sessions = sessionsIn(rows, scope);
     const entry = await report("pages", { ...scope, by: "entry_page" });
     expect(table(entry.rows, "entry_page", "sessions")).toEqual(
       Object.fromEntries([...groupBy(sessions, (s) => s.entry)].map(([k, v]) => [k, v.length])),
@@ -366,7 +368,7 @@ describe("standard reports", () => {
   });
 
   it("journeys: top paths after and before a page", async () => {
-    const sessions = sessionsOf(scoped());
+    const sessions = sessionsIn(rows, scope);
     const pathsOf = (direction: "after" | "before", page: string, steps: number) => {
       const counts = new Map<string, number>();
       for (const s of sessions) {

@@ -2110,6 +2110,8 @@ export interface paths {
                                      */
                                     compare?: "previous_period" | "year_earlier";
                                     dimensions?: string[];
+                                    /** @description count distinct visitors exactly (slower). By default visitor counts are estimates within 1% at 95% confidence; counts of events, pageviews and sessions are always exact */
+                                    exact?: boolean;
                                     filters?: ({
                                         /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                         dimension: string;
@@ -2631,6 +2633,8 @@ export interface paths {
                                          */
                                         compare?: "previous_period" | "year_earlier";
                                         dimensions?: string[];
+                                        /** @description count distinct visitors exactly (slower). By default visitor counts are estimates within 1% at 95% confidence; counts of events, pageviews and sessions are always exact */
+                                        exact?: boolean;
                                         filters?: ({
                                             /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                             dimension: string;
@@ -3254,6 +3258,8 @@ export interface paths {
                                          */
                                         compare?: "previous_period" | "year_earlier";
                                         dimensions?: string[];
+                                        /** @description count distinct visitors exactly (slower). By default visitor counts are estimates within 1% at 95% confidence; counts of events, pageviews and sessions are always exact */
+                                        exact?: boolean;
                                         filters?: ({
                                             /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                             dimension: string;
@@ -3781,6 +3787,8 @@ export interface paths {
                                          */
                                         compare?: "previous_period" | "year_earlier";
                                         dimensions?: string[];
+                                        /** @description count distinct visitors exactly (slower). By default visitor counts are estimates within 1% at 95% confidence; counts of events, pageviews and sessions are always exact */
+                                        exact?: boolean;
                                         filters?: ({
                                             /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                             dimension: string;
@@ -4415,6 +4423,8 @@ export interface paths {
                                          */
                                         compare?: "previous_period" | "year_earlier";
                                         dimensions?: string[];
+                                        /** @description count distinct visitors exactly (slower). By default visitor counts are estimates within 1% at 95% confidence; counts of events, pageviews and sessions are always exact */
+                                        exact?: boolean;
                                         filters?: ({
                                             /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                             dimension: string;
@@ -5027,6 +5037,8 @@ export interface paths {
                                      */
                                     compare?: "previous_period" | "year_earlier";
                                     dimensions?: string[];
+                                    /** @description count distinct visitors exactly (slower). By default visitor counts are estimates within 1% at 95% confidence; counts of events, pageviews and sessions are always exact */
+                                    exact?: boolean;
                                     filters?: ({
                                         /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                         dimension: string;
@@ -5548,6 +5560,8 @@ export interface paths {
                                          */
                                         compare?: "previous_period" | "year_earlier";
                                         dimensions?: string[];
+                                        /** @description count distinct visitors exactly (slower). By default visitor counts are estimates within 1% at 95% confidence; counts of events, pageviews and sessions are always exact */
+                                        exact?: boolean;
                                         filters?: ({
                                             /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                             dimension: string;
@@ -6358,6 +6372,8 @@ export interface paths {
                                          */
                                         compare?: "previous_period" | "year_earlier";
                                         dimensions?: string[];
+                                        /** @description count distinct visitors exactly (slower). By default visitor counts are estimates within 1% at 95% confidence; counts of events, pageviews and sessions are always exact */
+                                        exact?: boolean;
                                         filters?: ({
                                             /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                             dimension: string;
@@ -6981,6 +6997,8 @@ export interface paths {
                                              */
                                             compare?: "previous_period" | "year_earlier";
                                             dimensions?: string[];
+                                            /** @description count distinct visitors exactly (slower). By default visitor counts are estimates within 1% at 95% confidence; counts of events, pageviews and sessions are always exact */
+                                            exact?: boolean;
                                             filters?: ({
                                                 /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                                 dimension: string;
@@ -7752,6 +7770,8 @@ export interface paths {
                                          */
                                         compare?: "previous_period" | "year_earlier";
                                         dimensions?: string[];
+                                        /** @description count distinct visitors exactly (slower). By default visitor counts are estimates within 1% at 95% confidence; counts of events, pageviews and sessions are always exact */
+                                        exact?: boolean;
                                         filters?: ({
                                             /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                             dimension: string;
@@ -8394,6 +8414,8 @@ export interface paths {
                                          */
                                         compare?: "previous_period" | "year_earlier";
                                         dimensions?: string[];
+                                        /** @description count distinct visitors exactly (slower). By default visitor counts are estimates within 1% at 95% confidence; counts of events, pageviews and sessions are always exact */
+                                        exact?: boolean;
                                         filters?: ({
                                             /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                             dimension: string;
@@ -8971,6 +8993,8 @@ export interface paths {
                                  */
                                 compare?: "previous_period" | "year_earlier";
                                 dimensions?: string[];
+                                /** @description count distinct visitors exactly (slower). By default visitor counts are estimates within 1% at 95% confidence; counts of events, pageviews and sessions are always exact */
+                                exact?: boolean;
                                 filters?: ({
                                     /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                     dimension: string;
@@ -9491,6 +9515,8 @@ export interface paths {
                                          */
                                         compare?: "previous_period" | "year_earlier";
                                         dimensions?: string[];
+                                        /** @description count distinct visitors exactly (slower). By default visitor counts are estimates within 1% at 95% confidence; counts of events, pageviews and sessions are always exact */
+                                        exact?: boolean;
                                         filters?: ({
                                             /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                             dimension: string;
@@ -10068,6 +10094,8 @@ export interface paths {
                                  */
                                 compare?: "previous_period" | "year_earlier";
                                 dimensions?: string[];
+                                /** @description count distinct visitors exactly (slower). By default visitor counts are estimates within 1% at 95% confidence; counts of events, pageviews and sessions are always exact */
+                                exact?: boolean;
                                 filters?: ({
                                     /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                     dimension: string;
@@ -10588,6 +10616,8 @@ export interface paths {
                                          */
                                         compare?: "previous_period" | "year_earlier";
                                         dimensions?: string[];
+                                        /** @description count distinct visitors exactly (slower). By default visitor counts are estimates within 1% at 95% confidence; counts of events, pageviews and sessions are always exact */
+                                        exact?: boolean;
                                         filters?: ({
                                             /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                             dimension: string;
@@ -11244,6 +11274,8 @@ export interface paths {
                                          */
                                         compare?: "previous_period" | "year_earlier";
                                         dimensions?: string[];
+                                        /** @description count distinct visitors exactly (slower). By default visitor counts are estimates within 1% at 95% confidence; counts of events, pageviews and sessions are always exact */
+                                        exact?: boolean;
                                         filters?: ({
                                             /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                             dimension: string;
@@ -11913,6 +11945,8 @@ export interface paths {
                                          */
                                         compare?: "previous_period" | "year_earlier";
                                         dimensions?: string[];
+                                        /** @description count distinct visitors exactly (slower). By default visitor counts are estimates within 1% at 95% confidence; counts of events, pageviews and sessions are always exact */
+                                        exact?: boolean;
                                         filters?: ({
                                             /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                             dimension: string;
@@ -13182,6 +13216,8 @@ export interface paths {
                          */
                         compare?: "previous_period" | "year_earlier";
                         dimensions?: string[];
+                        /** @description count distinct visitors exactly (slower). By default visitor counts are estimates within 1% at 95% confidence; counts of events, pageviews and sessions are always exact */
+                        exact?: boolean;
                         filters?: ({
                             /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                             dimension: string;
@@ -13448,6 +13484,8 @@ export interface paths {
                          */
                         compare?: "previous_period" | "year_earlier";
                         dimensions?: string[];
+                        /** @description count distinct visitors exactly (slower). By default visitor counts are estimates within 1% at 95% confidence; counts of events, pageviews and sessions are always exact */
+                        exact?: boolean;
                         filters?: ({
                             /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                             dimension: string;
