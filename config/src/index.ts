@@ -10,6 +10,7 @@ export {
   durationMs,
   type LoadOptions,
   loadSettings,
+  type OidcSettings,
   type Settings,
   SettingsError,
   settingsSchema,
