@@ -199,6 +199,26 @@ describe("the code flow with PKCE", () => {
     expect(stack.store.users.get(existing.id)?.roles).toEqual({ "a.test": "viewer" });
     expect(stack.store.audit.page(1).entries[0]?.action).toBe("signin.oidc");
   });
+
+  it("keeps the last instance admin one even when their groups no longer say so", async () => {
+    // Dee's groups (marketing) give no instance admin; make Dee the only one there is.
+    for (const u of stack.store.users.list()) {
+      stack.store.users.update(u.id, (x) => ({
+        ...x,
+        instanceAdmin: x.email === "dee@example.test",
+      }));
+    }
+    const res = await signInAs("dee");
+    expect(res.statusCode).toBe(303);
+    expect(await me(res)).toMatchObject({ instanceAdmin: true, sites: { "a.test": "viewer" } });
+    expect(stack.store.audit.page(1).entries[0]?.details).toMatchObject({
+      keptInstanceAdmin: "the last instance admin stays one",
+    });
+    const ada = stack.store.users.byEmail("ada@example.test");
+    stack.store.users.update(ada?.id ?? "", (x) => ({ ...x, instanceAdmin: true }));
+    const again = await signInAs("dee");
+    expect((await me(again)).instanceAdmin).toBe(false);
+  });
 });
 
 describe("refusals", () => {

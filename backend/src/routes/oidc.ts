@@ -150,11 +150,16 @@ export const oidcRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
             roles: mapped.roles,
           });
         if (!found) return { refused: "no_account" as const };
-        // The provider's groups are the source of the roles: applied at every sign-in.
+        // The provider's groups are the source of the roles: applied at every sign-in, except
+        // that the last instance admin stays one (as the users API refuses to demote them).
+        const keptAdmin =
+          found.instanceAdmin &&
+          !mapped.instanceAdmin &&
+          ctx.store.users.activeInstanceAdmins() <= 1;
         const updated =
           ctx.store.users.update(found.id, (u) => ({
             ...u,
-            instanceAdmin: mapped.instanceAdmin,
+            instanceAdmin: mapped.instanceAdmin || keptAdmin,
             roles: mapped.roles,
           })) ?? found;
         ctx.store.audit.record({
@@ -166,6 +171,7 @@ export const oidcRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
             subject: identity.subject,
             matched: mapped.matched,
             instanceAdmin: mapped.instanceAdmin,
+            ...(keptAdmin ? { keptInstanceAdmin: "the last instance admin stays one" } : {}),
             sites: Object.entries(mapped.roles).map(([site, role]) => `${site}:${role}`),
           },
         });
