@@ -27,7 +27,8 @@ export interface TestProvider {
 }
 
 export async function startProvider(options: {
-  redirectUri: string;
+  /** A function when the relying party's address is known only after the provider's. */
+  redirectUri: string | (() => string);
   people: Record<string, Person>;
 }): Promise<TestProvider> {
   const clientId = "sightline-test";
@@ -37,12 +38,13 @@ export async function startProvider(options: {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-  const configuration: Configuration = {
+  // Made at the first request: the client's redirect URI is known by then.
+  const configure = (redirectUri: string): Configuration => ({
     clients: [
       {
         client_id: clientId,
         client_secret: clientSecret,
-        redirect_uris: [options.redirectUri],
+        redirect_uris: [redirectUri],
         grant_types: ["authorization_code"],
         response_types: ["code"],
         token_endpoint_auth_method: "client_secret_basic",
@@ -63,9 +65,16 @@ export async function startProvider(options: {
     ttl: { AuthorizationCode: () => codeTtl },
     cookies: { keys: ["a cookie key only this test knows"] },
     features: { devInteractions: { enabled: true } },
-  };
-  const provider = new Provider(issuer, configuration);
-  server.on("request", provider.callback());
+  });
+  let handler: ReturnType<Provider["callback"]> | null = null;
+  server.on("request", (req, res) => {
+    if (!handler) {
+      const uri =
+        typeof options.redirectUri === "string" ? options.redirectUri : options.redirectUri();
+      handler = new Provider(issuer, configure(uri)).callback();
+    }
+    void handler(req, res);
+  });
 
   async function signIn(authorizationUrl: string, account: string): Promise<URL> {
     const jar = new Map<string, string>();
