@@ -14,8 +14,11 @@ import { oidcRoutes } from "./routes/oidc.ts";
 import { openApiRoutes, registerOpenApi } from "./routes/openapi.ts";
 import { queryRoutes } from "./routes/query.ts";
 import { reportRoutes } from "./routes/reports.ts";
+import { sharedRoutes } from "./routes/shared.ts";
+import { shareRoutes } from "./routes/shares.ts";
 import { siteRoutes } from "./routes/sites.ts";
 import { statsRoutes } from "./routes/stats.ts";
+import { tokenRoutes } from "./routes/tokens.ts";
 import { userRoutes } from "./routes/users.ts";
 import { requestSerializer, securityPlugin } from "./security.ts";
 
@@ -95,17 +98,25 @@ export async function buildApp(ctx: AppContext, options: FastifyServerOptions = 
       await api.register(authRoutes, { ctx });
       await api.register(oidcRoutes, { ctx });
       await api.register(userRoutes, { ctx });
+      await api.register(tokenRoutes, { ctx });
       await api.register(siteRoutes, { ctx });
       await api.register(statsRoutes, { ctx });
       await api.register(queryRoutes, { ctx });
       await api.register(exportRoutes, { ctx });
       await api.register(reportRoutes, { ctx });
       await api.register(dashboardRoutes, { ctx });
+      await api.register(shareRoutes, { ctx });
+      await api.register(sharedRoutes, { ctx });
       await api.register(openApiRoutes);
     },
     { prefix: "/api/v1" },
   );
 
-  await registerDashboard(app, ctx.frontendDir);
+  await registerDashboard(app, ctx.frontendDir, {
+    shareFrameAncestors: (token) => {
+      const found = ctx.store.shares.find(token);
+      return found.status === "ok" ? found.share.frameAncestors : [];
+    },
+  });
   return app;
 }

@@ -26,6 +26,45 @@ export const errors = {
     ),
   /** Signed out, revoked, disabled, or the password changed since the token was issued. */
   sessionEnded: () => new ApiError(401, "SESSION_ENDED", "This session has ended: sign in again"),
+  /** Unknown, revoked, or its user disabled or deleted: one answer for all. */
+  apiTokenInvalid: () =>
+    new ApiError(
+      401,
+      "API_TOKEN_INVALID",
+      "This API token is not valid: it may have been revoked, or its user disabled",
+    ),
+  apiTokenExpired: (at: string) =>
+    new ApiError(
+      401,
+      "API_TOKEN_EXPIRED",
+      `This API token expired at ${at}: create a new one in Settings → API tokens`,
+    ),
+  apiTokenNotFound: (id: string) =>
+    new ApiError(404, "API_TOKEN_NOT_FOUND", `No API token "${id}" of yours`),
+  /** Unknown and revoked share links: one answer for both. */
+  shareInvalid: () =>
+    new ApiError(
+      404,
+      "SHARE_INVALID",
+      "This share link is not valid: it may have been revoked; ask whoever shared it for a new one",
+    ),
+  shareExpired: (at: string) =>
+    new ApiError(
+      410,
+      "SHARE_EXPIRED",
+      `This share link expired at ${at}; ask whoever shared it for a new one`,
+    ),
+  /** A viewer's access after the link was revoked. */
+  shareEnded: () =>
+    new ApiError(401, "SHARE_ENDED", "This share link was revoked: ask for a new one"),
+  sharePasswordRequired: () =>
+    new ApiError(401, "SHARE_PASSWORD_REQUIRED", "body/password: this share link needs a password"),
+  sharePasswordWrong: () =>
+    new ApiError(401, "SHARE_PASSWORD_WRONG", "body/password: this is not the link's password"),
+  shareNotFound: (id: string) => new ApiError(404, "SHARE_NOT_FOUND", `No share link "${id}"`),
+  /** A shared view asked for something its dashboard does not draw. */
+  notShared: (what: string) =>
+    new ApiError(403, "NOT_SHARED", `This share link does not show ${what}`),
   refreshInvalid: () =>
     new ApiError(401, "REFRESH_INVALID", "The refresh token is not valid: sign in again"),
   refreshReused: () =>

@@ -7,7 +7,8 @@ import { ApiError } from "./errors.ts";
 /**
  * The dashboard's Content-Security-Policy. Vite builds external module scripts only, so scripts
  * need no 'unsafe-inline'; styles do (React and ECharts set style attributes). The favicon is a
- * data: URL, an image. Nothing may frame the dashboard (share links will get their own policy).
+ * data: URL, an image. Nothing may frame the dashboard; a share link's page may be framed by the
+ * origins its owner listed (`frameableCsp`).
  */
 export const DASHBOARD_CSP = {
   "default-src": ["'self'"],
@@ -46,10 +47,26 @@ export const TRACKER_HELMET = {
   xXssProtection: false,
 } as const;
 
-/** URLs as logs show them: the path only. Query strings may hold one-time tokens (`?setup=`). */
+/** The dashboard's policy with `frame-ancestors` set to these origins (`'none'` for none). */
+export function frameableCsp(origins: readonly string[]): string {
+  const directives = {
+    ...DASHBOARD_CSP,
+    "frame-ancestors": origins.length ? [...origins] : ["'none'"],
+  };
+  return Object.entries(directives)
+    .map(([name, values]) => `${name} ${values.join(" ")}`)
+    .join(";");
+}
+
+/**
+ * URLs as logs show them: the path only. Query strings may hold one-time tokens (`?setup=`), and
+ * a share link's path holds its token (`/share/<token>`).
+ */
 export function loggedUrl(url: string): string {
   const q = url.indexOf("?");
-  return q === -1 ? url : `${url.slice(0, q)}?…`;
+  const path = q === -1 ? url : url.slice(0, q);
+  const shown = path.startsWith("/share/") ? "/share/…" : path;
+  return q === -1 ? shown : `${shown}?…`;
 }
 
 /** The request serializer of every log: method and path, never the address or the query. */

@@ -5,7 +5,15 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { buildApp } from "../app.ts";
 import { documentContext } from "../openapi/dump.ts";
-import { ACTIONS, type Action, allows, type Principal, SITE_ROLES } from "./permissions.ts";
+import {
+  ACTIONS,
+  type Action,
+  allows,
+  type Principal,
+  SITE_ROLES,
+  TOKEN_SCOPE_NAMES,
+  TOKEN_SCOPES,
+} from "./permissions.ts";
 import type { RouteAccess } from "./plugin.ts";
 
 export const SECURITY_DOC = fileURLToPath(new URL("../../../docs/security.md", import.meta.url));
@@ -44,8 +52,20 @@ export function permissionsTable(): string {
           ? "every signed-in user, on their own account: "
           : def.scope === "instance"
             ? "instance admins only: "
-            : "on that site: ";
+            : def.scope === "share"
+              ? "a share link's viewer only (no user, role or API token): "
+              : "on that site: ";
     lines.push(`| \`${name}\` | ${cells.join(" | ")} | ${scope}${def.verb} |`);
+  }
+  return lines.join("\n");
+}
+
+/** API token scopes and the actions each opens. */
+export function tokenScopesTable(): string {
+  const lines = ["  | scope | actions | what it allows |", "  |---|---|---|"];
+  for (const name of TOKEN_SCOPE_NAMES) {
+    const { actions, description } = TOKEN_SCOPES[name];
+    lines.push(`  | \`${name}\` | ${actions.map((a) => `\`${a}\``).join(", ")} | ${description} |`);
   }
   return lines.join("\n");
 }
@@ -89,7 +109,11 @@ export function withGenerated(text: string, sections: Record<string, string>): s
 }
 
 export async function generatedSections(): Promise<Record<string, string>> {
-  return { permissions: permissionsTable(), routes: routesTable(await appRoutes()) };
+  return {
+    permissions: permissionsTable(),
+    "token scopes": tokenScopesTable(),
+    routes: routesTable(await appRoutes()),
+  };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -1,11 +1,22 @@
 // Every API route, called as every kind of caller, with the exact status each must get. The
 // routes come from the app's own route table (collected as they register), so a new route
 // without a sample here fails, and so does a sample for a route that no longer exists. Every
-// denial is checked, not only what is allowed. (Token scopes will add columns.)
+// denial is checked, not only what is allowed. API tokens (one per scope, of an instance admin,
+// reaching SITE) are columns too: a token gets what its scopes open on its sites, 403 elsewhere.
+// So are two share links' viewers (SITE's dashboard, and a custom dashboard of SITE): they reach
+// the /shared routes their dashboard draws, and every other route but the public ones is a 403.
 import type { InjectOptions } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ADMIN, addUser, adminEnv, login, testStack } from "../testing/stack.ts";
-import { ROLE_RANK, type SiteRole } from "./permissions.ts";
+import {
+  type Action,
+  definition,
+  ROLE_RANK,
+  type SiteRole,
+  TOKEN_SCOPE_NAMES,
+  type TokenScope,
+  tokenActions,
+} from "./permissions.ts";
 
 let stack: Awaited<ReturnType<typeof testStack>>;
 
@@ -23,8 +34,14 @@ const CALLERS = [
   "admin",
   "owner",
   "instanceAdmin",
+  ...TOKEN_SCOPE_NAMES.map((scope) => `token ${scope}` as const),
+  "share site",
+  "share dashboard",
 ] as const;
 type Caller = (typeof CALLERS)[number];
+type TokenCaller = `token ${TokenScope}`;
+const tokenScope = (caller: Caller): TokenScope | null =>
+  caller.startsWith("token ") ? (caller.slice("token ".length) as TokenScope) : null;
 
 interface Account {
   email: string;
@@ -32,9 +49,14 @@ interface Account {
   token: string;
 }
 const accounts = new Map<Caller, Account>();
+/** The tokens of the two share links (the part after /share/). */
+const shareLinks = { site: "", dashboard: "" };
 
-/** The least a caller must be for the route: anyone, signed in, a role on SITE, or instance admin. */
-type Who = "public" | "account" | SiteRole | "instance";
+/**
+ * The least a caller must be for the route: anyone, signed in, a role on SITE, or instance admin;
+ * or a share link's viewer.
+ */
+type Who = "public" | "account" | SiteRole | "instance" | "share";
 
 interface Sample {
   who: Who;
@@ -46,15 +68,30 @@ interface Sample {
   request(caller: Caller): Promise<Partial<InjectOptions>> | Partial<InjectOptions>;
 }
 
-/** What each caller must get, from the sample's rule: the matrix's cells. */
-function expected(sample: Sample, caller: Caller): number {
+/**
+ * What each caller must get, from the sample's rule: the matrix's cells. An API token (of an
+ * instance admin, so owner of SITE through it) gets the allowed status where its scopes open the
+ * route's action, and 403 everywhere else that needs a sign-in.
+ */
+function expected(sample: Sample, caller: Caller, action: Action): number {
   const override = sample.except?.[caller];
   if (override !== undefined) return override;
   if (sample.who === "public") return sample.ok;
+  if (sample.who === "share") {
+    if (caller === "share site" || caller === "share dashboard") return sample.ok;
+    return caller === "anonymous" || caller === "disabled" ? 401 : 403;
+  }
+  if (caller === "share site" || caller === "share dashboard") return 403;
+  const scope = tokenScope(caller);
+  if (scope) {
+    if (definition(action).scope === "public") return sample.ok;
+    return tokenActions([scope]).includes(action) ? sample.ok : 403;
+  }
   if (caller === "anonymous" || caller === "disabled") return 401;
   if (sample.who === "account" || caller === "instanceAdmin") return sample.ok;
   if (sample.who === "instance" || caller === "none") return 403;
-  return ROLE_RANK[caller] >= ROLE_RANK[sample.who] ? sample.ok : 403;
+  const role = roleOf(caller);
+  return role && ROLE_RANK[role] >= ROLE_RANK[sample.who] ? sample.ok : 403;
 }
 
 let serial = 0;
@@ -95,9 +132,53 @@ function throwaway(roles: Record<string, SiteRole> = {}) {
 /** A new session of the caller (for calls that end one), or their usual token. */
 async function freshToken(caller: Caller): Promise<string> {
   const account = accounts.get(caller);
-  if (!account || caller === "disabled") return account?.token ?? "";
+  if (!account || caller === "disabled" || tokenScope(caller) || caller.startsWith("share ")) {
+    return account?.token ?? "";
+  }
   return login(stack, caller === "instanceAdmin" ? ADMIN : { email: account.email, password });
 }
+
+/** What the shared custom dashboard draws: a query widget and one widget per report kind. */
+const SHARED_WIDGETS = {
+  query: spec,
+  funnel: { ...range, steps: [{ page: "/" }, { event: "signup" }] },
+  retention: range,
+  journeys: { ...range, page: "/" },
+};
+const sharedBoard = () => ({
+  name: "Shared",
+  sites: [SITE],
+  widgets: [
+    { name: "q", source: { kind: "query", spec }, visual: { type: "number" } },
+    {
+      name: "f",
+      source: { kind: "funnel", body: SHARED_WIDGETS.funnel },
+      visual: { type: "funnel" },
+    },
+    {
+      name: "r",
+      source: { kind: "retention", body: SHARED_WIDGETS.retention },
+      visual: { type: "retention" },
+    },
+    {
+      name: "j",
+      source: { kind: "journeys", body: SHARED_WIDGETS.journeys },
+      visual: { type: "sankey" },
+    },
+  ],
+});
+
+/** A share link's page route: SITE's dashboard draws these, a custom dashboard its widgets'. */
+const sharedReport = (name: string, body: object, widget: boolean): [string, Sample] => [
+  `POST /api/v1/shared/reports/${name}`,
+  {
+    who: "share",
+    ok: 200,
+    // A site's link never draws a widget report; a custom dashboard's never the site's reports.
+    except: widget ? { "share site": 403 } : { "share dashboard": 403 },
+    request: () => ({ payload: body }),
+  },
+];
 
 const report = (name: string, body: object = range): [string, Sample] => [
   `POST /api/v1/reports/${name}`,
@@ -173,11 +254,41 @@ const SAMPLES: Record<string, Sample> = {
     ok: 200,
     request: async (caller) => {
       const token = await freshToken(caller);
-      const sid = token ? (stack.app.jwt.decode<{ sid: string }>(token)?.sid ?? "none") : "none";
+      // A token's caller names the admin's own latest session (refused all the same: 403).
+      const jwt = tokenScope(caller) ? await freshToken("instanceAdmin") : token;
+      if (jwt && caller.startsWith("share ")) return { url: "/api/v1/auth/sessions/none" };
+      const sid = jwt ? (stack.app.jwt.decode<{ sid: string }>(jwt)?.sid ?? "none") : "none";
       return { url: `/api/v1/auth/sessions/${sid}` };
     },
   },
   "GET /api/v1/sites": { who: "account", ok: 200, request: () => ({}) },
+
+  // Your own API tokens: signed-in users, never a token.
+  "GET /api/v1/tokens": { who: "account", ok: 200, request: () => ({}) },
+  "POST /api/v1/tokens": {
+    who: "account",
+    ok: 201,
+    // Each caller on a site it has a role on ("none" owns OTHER).
+    request: (caller) => ({
+      payload: {
+        name: unique("token"),
+        sites: [caller === "none" ? OTHER : SITE],
+        scopes: ["reports:read"],
+      },
+    }),
+  },
+  "DELETE /api/v1/tokens/:id": {
+    who: "account",
+    ok: 200,
+    request: (caller) => {
+      const userId = accounts.get(caller)?.id ?? accounts.get("viewer")?.id ?? "";
+      const { token } = stack.store.tokens.create(
+        { userId, name: unique("doomed"), sites: [SITE], scopes: ["reports:read"] },
+        60_000,
+      );
+      return { url: `/api/v1/tokens/${token.id}` };
+    },
+  },
 
   // The instance: instance admins only.
   "GET /api/v1/users": { who: "instance", ok: 200, request: () => ({}) },
@@ -353,6 +464,54 @@ const SAMPLES: Record<string, Sample> = {
     request: () => ({ url: `/api/v1/errors/${SITE}/abc123`, payload: { state: "resolved" } }),
   },
 
+  // Share links: editors and up make and revoke them; anyone opens one; its viewer reads it.
+  "GET /api/v1/shares": {
+    who: "editor",
+    ok: 200,
+    // Owner of another site: may list, and sees only that site's links.
+    except: { none: 200 },
+    request: () => ({}),
+  },
+  "POST /api/v1/shares": { who: "editor", ok: 201, request: () => ({ payload: { site: SITE } }) },
+  "DELETE /api/v1/shares/:id": {
+    who: "editor",
+    ok: 200,
+    request: () => {
+      const { share } = stack.store.shares.create(
+        {
+          kind: "site",
+          target: SITE,
+          name: unique("doomed"),
+          sites: [SITE],
+          frameAncestors: [],
+          createdBy: { id: "", email: "" },
+        },
+        null,
+        undefined,
+      );
+      return { url: `/api/v1/shares/${share.id}` };
+    },
+  },
+  "POST /api/v1/shared/open": {
+    who: "public",
+    ok: 200,
+    request: (caller) => ({
+      payload: { token: shareLinks.site },
+      remoteAddress: `192.0.2.${CALLERS.indexOf(caller) + 40}`,
+    }),
+  },
+  "POST /api/v1/shared/query": { who: "share", ok: 200, request: () => ({ payload: spec }) },
+  ...Object.fromEntries([
+    sharedReport("overview", range, false),
+    sharedReport("realtime", { sites: [SITE] }, false),
+    sharedReport("events", range, false),
+    sharedReport("properties", range, false),
+    sharedReport("revenue", range, false),
+    sharedReport("funnel", SHARED_WIDGETS.funnel, true),
+    sharedReport("retention", SHARED_WIDGETS.retention, true),
+    sharedReport("journeys", SHARED_WIDGETS.journeys, true),
+  ]),
+
   // Dashboards: viewers read, editors change.
   "GET /api/v1/dashboards": {
     who: "viewer",
@@ -506,6 +665,35 @@ beforeAll(async () => {
     const user = await addUser(stack, { email, password }, { roles });
     accounts.set(caller, { email, id: user.id, token: await login(stack, { email, password }) });
   }
+  // One token per scope, of the instance admin, reaching SITE only.
+  for (const scope of TOKEN_SCOPE_NAMES) {
+    const { secret } = await asAdmin({
+      method: "POST",
+      url: "/api/v1/tokens",
+      payload: { name: `matrix ${scope}`, sites: [SITE], scopes: [scope] },
+    });
+    const caller: TokenCaller = `token ${scope}`;
+    accounts.set(caller, { email: admin?.email ?? "", id: admin?.id ?? "", token: secret });
+  }
+  // Two share links and their viewers: SITE's dashboard, and a custom dashboard of SITE.
+  const board = await asAdmin({
+    method: "POST",
+    url: "/api/v1/dashboards",
+    payload: sharedBoard(),
+  });
+  for (const [kind, body] of [
+    ["site", { site: SITE }],
+    ["dashboard", { dashboard: board.id }],
+  ] as const) {
+    const made = await asAdmin({ method: "POST", url: "/api/v1/shares", payload: body });
+    shareLinks[kind] = made.url.split("/share/")[1];
+    const opened = await asAdmin({
+      method: "POST",
+      url: "/api/v1/shared/open",
+      payload: { token: shareLinks[kind] },
+    });
+    accounts.set(`share ${kind}`, { email: "", id: made.share.id, token: opened.token });
+  }
   const disabled = accounts.get("disabled");
   await asAdmin({
     method: "PATCH",
@@ -543,7 +731,7 @@ describe("the role × route matrix", () => {
             ...request.headers,
           },
         } as InjectOptions);
-        const want = expected(sample, caller);
+        const want = expected(sample, caller, route.access.action);
         cells.push(`${key} ${caller} ${res.statusCode}`);
         if (res.statusCode !== want) {
           wrong.push(

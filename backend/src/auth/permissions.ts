@@ -21,8 +21,9 @@ export const ROLE_RANK: Readonly<Record<SiteRole, number>> = {
  * - `account`: any signed-in user, on their own account only.
  * - `site`: the listed roles on every site the request names; instance admins always.
  * - `instance`: instance admins only.
+ * - `share`: a share link's viewer only, on what that link shares (src/routes/shared.ts).
  */
-type Scope = "public" | "account" | "site" | "instance";
+type Scope = "public" | "account" | "site" | "instance" | "share";
 
 interface ActionDefinition {
   scope: Scope;
@@ -43,6 +44,14 @@ export const ACTIONS = {
     scope: "account",
     verb: "read your own account, change your password, list, revoke and end your own sessions",
   },
+  "sites.list": {
+    scope: "account",
+    verb: "list the sites you (or an API token, its sites) may read",
+  },
+  "tokens.manage": {
+    scope: "account",
+    verb: "create, list and revoke your own API tokens",
+  },
   "reports.read": {
     scope: "site",
     verb: "read the site, its status, reports, queries, exports and the query vocabulary",
@@ -61,6 +70,11 @@ export const ACTIONS = {
   "dashboards.manage": {
     scope: "site",
     verb: "create, change, duplicate, import, restore and delete dashboards of the site",
+    roles: ["owner", "admin", "editor"],
+  },
+  "shares.manage": {
+    scope: "site",
+    verb: "create, list and revoke read-only share links to the site's dashboard or its dashboards",
     roles: ["owner", "admin", "editor"],
   },
   "sites.edit": {
@@ -84,6 +98,10 @@ export const ACTIONS = {
     verb: "list users, make or unmake instance admins, disable, reset passwords, end their sessions, delete users",
   },
   "audit.read": { scope: "instance", verb: "read the audit log" },
+  "shared.view": {
+    scope: "share",
+    verb: "view the one dashboard a share link opens, and run only the queries it draws",
+  },
 } as const satisfies Record<string, ActionDefinition>;
 
 export type Action = keyof typeof ACTIONS;
@@ -93,12 +111,41 @@ export function definition(action: Action): ActionDefinition {
 }
 
 /**
- * Whoever a request acts for. Today a signed-in user; API tokens and share links will be other
- * kinds, evaluated by the same `allows`: their `scopes` narrow what the roles allow.
+ * The scopes of an API token: each opens these actions, on the token's sites only, and never
+ * beyond what its user's own role there allows (the roles are the user's, read on every request).
+ * Every token may also list the sites it reaches (`sites.list`).
+ */
+export const TOKEN_SCOPES = {
+  "reports:read": {
+    actions: ["reports.read", "dashboards.read"],
+    description: "read the sites, their reports, queries, exports and dashboards",
+  },
+  "dashboards:manage": {
+    actions: ["dashboards.read", "dashboards.manage"],
+    description: "read, create, change and delete dashboards",
+  },
+  "ingest:admin": {
+    actions: ["sites.edit"],
+    description:
+      "change what the sites collect: domains, time zone, retention, tracker identity and features",
+  },
+} as const satisfies Record<string, { actions: readonly Action[]; description: string }>;
+
+export type TokenScope = keyof typeof TOKEN_SCOPES;
+export const TOKEN_SCOPE_NAMES = Object.keys(TOKEN_SCOPES) as TokenScope[];
+
+/** The actions a token with these scopes may call (its roles still decide each site). */
+export function tokenActions(scopes: readonly TokenScope[]): Action[] {
+  return [...new Set<Action>(["sites.list", ...scopes.flatMap((s) => TOKEN_SCOPES[s].actions)])];
+}
+
+/**
+ * Whoever a request acts for: a signed-in user, an API token (acting for its user, narrowed to
+ * its sites and scopes), or a share link's viewer. All are evaluated by the same `allows`.
  */
 export interface Principal {
-  kind: "user";
-  /** The user's id. */
+  kind: "user" | "token" | "share";
+  /** The user's id (users, tokens); the share link's id (shares). */
   id: string;
   email: string;
   instanceAdmin: boolean;
@@ -108,6 +155,8 @@ export interface Principal {
   scopes?: readonly Action[];
   /** The sign-in session the request runs under. */
   sessionId?: string;
+  /** The API token the request runs under. */
+  tokenId?: string;
 }
 
 /**
@@ -119,7 +168,10 @@ export function allows(principal: Principal | null, action: Action, site?: strin
   if (def.scope === "public") return true;
   if (!principal) return false;
   if (principal.scopes && !principal.scopes.includes(action)) return false;
-  if (def.scope === "account") return principal.kind === "user";
+  if (def.scope === "share") return principal.kind === "share";
+  if (principal.kind === "share") return false;
+  // A token reaches the account actions its scopes name (listing its sites), no others.
+  if (def.scope === "account") return true;
   if (principal.instanceAdmin) return true;
   if (def.scope === "instance") return false;
   const roles = def.roles ?? [];

@@ -6,9 +6,17 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
 import type { AppContext } from "../context.ts";
 import { errors } from "../errors.ts";
+import { type ApiToken, TOKEN_PREFIX } from "../store/tokens.ts";
 import type { User } from "../store/users.ts";
 import type { SiteLocator } from "./locators.ts";
-import { type Action, allows, definition, type Principal } from "./permissions.ts";
+import {
+  type Action,
+  allows,
+  definition,
+  type Principal,
+  type SiteRole,
+  tokenActions,
+} from "./permissions.ts";
 
 /** What a route needs: the action, and where the request names the sites it is checked on. */
 export interface Access {
@@ -24,6 +32,8 @@ export interface AccessClaims {
   sid: string;
   /** The user's token version when it was issued. */
   tv: number;
+  /** "share": a share link's viewer (`sid` is the link's id, `sub` "share"); absent: a user. */
+  typ?: "share";
 }
 
 export interface RouteAccess {
@@ -63,6 +73,8 @@ export const REFRESH_COOKIE = "sl_refresh";
 export const REFRESH_PATH = "/api/v1/auth";
 /** The API document and its page are public; their routes come from @fastify/swagger-ui. */
 const PUBLIC_PREFIXES = ["/api/v1/docs"];
+/** Opening a share link answers a token: never cached either. */
+const SHARED_OPEN_PATH = "/api/v1/shared/open";
 
 /** The principal of a user: roles are read from the record on every request, never the token. */
 export function principalOf(user: User, sessionId?: string): Principal {
@@ -77,12 +89,51 @@ export function principalOf(user: User, sessionId?: string): Principal {
 }
 
 /**
+ * The principal of an API token: its user, on the token's sites only, with the user's current
+ * role on each (an instance admin's tokens act as owner of each of their sites that exists), and
+ * only the actions its scopes open. So a token never exceeds its user's rights today.
+ */
+export function tokenPrincipal(
+  user: User,
+  token: ApiToken,
+  siteExists: (id: string) => boolean,
+): Principal {
+  const roles: Record<string, SiteRole> = {};
+  for (const site of token.sites) {
+    const role = user.instanceAdmin ? (siteExists(site) ? "owner" : undefined) : user.roles[site];
+    if (role) roles[site] = role;
+  }
+  return {
+    kind: "token",
+    id: user.id,
+    email: user.email,
+    instanceAdmin: false,
+    roles,
+    scopes: tokenActions(token.scopes),
+    tokenId: token.id,
+  };
+}
+
+/** A share link's viewer: may only view what that link shares (src/routes/shared.ts). */
+export function sharePrincipal(shareId: string): Principal {
+  return {
+    kind: "share",
+    id: shareId,
+    email: "",
+    instanceAdmin: false,
+    roles: {},
+    scopes: ["shared.view"],
+  };
+}
+
+/**
  * Authentication and the one permission guard. Every /api/v1 route declares
  * `config: { access: { action, sites? } }`; a route without it cannot be registered.
  *
  * - onRequest: public actions pass; otherwise the Bearer access token is verified (signature,
  *   `exp`), and its user and session are read from LMDB on every request: a deleted or disabled
- *   user, a bumped token version or an ended session is a 401 at once. Then, before the body is
+ *   user, a bumped token version or an ended session is a 401 at once. An API token
+ *   (`slt_…`) is looked up by its hash instead, and its user read the same way. Then, before the body is
  *   read, instance actions need an instance admin and site actions a role that allows them on
  *   at least one site (403).
  * - preHandler (after validation): the sites the request names (`access.sites`) are checked one
@@ -137,8 +188,20 @@ export const authPlugin = fp(
       }
     });
 
+    function authenticateToken(bearer: string): Principal {
+      const result = ctx.store.tokens.verify(bearer);
+      if (result.status === "invalid") throw errors.apiTokenInvalid();
+      if (result.status === "expired") throw errors.apiTokenExpired(result.token.expiresAt);
+      const user = ctx.store.users.get(result.token.userId);
+      if (!user || user.disabled) throw errors.apiTokenInvalid();
+      return tokenPrincipal(user, result.token, (id) => ctx.store.getSite(id) !== undefined);
+    }
+
     async function authenticate(request: FastifyRequest): Promise<Principal> {
-      if (!request.headers.authorization?.startsWith("Bearer ")) throw errors.unauthorized();
+      const header = request.headers.authorization;
+      if (!header?.startsWith("Bearer ")) throw errors.unauthorized();
+      const bearer = header.slice("Bearer ".length).trim();
+      if (bearer.startsWith(TOKEN_PREFIX)) return authenticateToken(bearer);
       let claims: AccessClaims;
       try {
         claims = await request.jwtVerify<AccessClaims>();
@@ -147,6 +210,13 @@ export const authPlugin = fp(
         throw code === "FST_JWT_AUTHORIZATION_TOKEN_EXPIRED"
           ? errors.tokenExpired()
           : errors.unauthorized();
+      }
+      if (claims.typ === "share") {
+        // The link is read on every request: revoked or expired, its viewers stop at once.
+        const share = ctx.store.shares.get(claims.sid);
+        if (!share) throw errors.shareEnded();
+        if (ctx.store.shares.expired(share)) throw errors.shareExpired(share.expiresAt ?? "");
+        return sharePrincipal(share.id);
       }
       const user = ctx.store.users.get(claims.sub);
       const session = ctx.store.sessions.get(claims.sid);
@@ -189,7 +259,11 @@ export const authPlugin = fp(
     app.addHook("onSend", async (request: FastifyRequest, reply: FastifyReply) => {
       const access = request.routeOptions.config.access;
       if (!access) return;
-      if (access.action !== "public" || request.url.startsWith(REFRESH_PATH)) {
+      if (
+        access.action !== "public" ||
+        request.url.startsWith(REFRESH_PATH) ||
+        request.url.startsWith(SHARED_OPEN_PATH)
+      ) {
         reply.header("cache-control", "no-store");
       }
     });

@@ -1,6 +1,7 @@
 import { relative, sep } from "node:path";
 import fastifyStatic from "@fastify/static";
 import type { FastifyInstance } from "fastify";
+import { frameableCsp } from "../security.ts";
 
 /** Hashed file names change with their content, so a browser may keep them for good. */
 const IMMUTABLE = "public, max-age=31536000, immutable";
@@ -16,7 +17,14 @@ const ASSETS = "assets";
  * index.html for every other GET outside /api and /sl, so client-side routes load the app.
  * Must be the last registration: it sets the not-found handler of the whole app.
  */
-export async function registerDashboard(app: FastifyInstance, root: string): Promise<void> {
+export async function registerDashboard(
+  app: FastifyInstance,
+  root: string,
+  options: {
+    /** The origins that may frame the share link with this token (none: it may not be framed). */
+    shareFrameAncestors?: (token: string) => readonly string[];
+  } = {},
+): Promise<void> {
   await app.register(fastifyStatic, {
     root,
     wildcard: false,
@@ -29,6 +37,16 @@ export async function registerDashboard(app: FastifyInstance, root: string): Pro
       const inAssets = relative(root, path).startsWith(`${ASSETS}${sep}`);
       reply.header("cache-control", inAssets ? IMMUTABLE : REVALIDATE);
     },
+  });
+  // A share link's page: the dashboard, framable only by the origins its owner listed.
+  app.get<{ Params: { token: string } }>("/share/:token", async (request, reply) => {
+    const origins = options.shareFrameAncestors?.(request.params.token) ?? [];
+    reply.header("content-security-policy", frameableCsp(origins));
+    if (origins.length) reply.raw.removeHeader("x-frame-options");
+    // The token is in the path: no cache keeps the page, no Referer carries it anywhere.
+    reply.header("cache-control", "no-store");
+    reply.header("referrer-policy", "no-referrer");
+    return reply.sendFile("index.html", root);
   });
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split("?")[0] ?? "";

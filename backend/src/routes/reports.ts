@@ -46,35 +46,29 @@ import {
 } from "../schemas/reports.ts";
 import { requireSites } from "./query.ts";
 
-/** The standard reports: one POST each under /reports, each with its own body and answer. */
-export const reportRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (
-  app,
-  { ctx },
-) => {
+/** One standard report: its body and answer schemas and how it runs. */
+export interface ReportDefinition {
+  name: string;
+  summary: string;
+  body: TSchema;
+  result: TSchema;
+  /** Runs on a body that passed `body`. */
+  run(body: unknown): Promise<unknown>;
+}
+
+/** The standard reports, in order: the /reports routes and the share links' (./shared.ts). */
+export function reportDefinitions(ctx: AppContext): ReportDefinition[] {
   const now = ctx.now ?? Date.now;
+  const defs: ReportDefinition[] = [];
   const report = <B extends TSchema, R extends TSchema>(
     name: string,
     summary: string,
     body: B,
     result: R,
     run: (body: Static<B>) => Promise<Static<R>>,
-  ) =>
-    app.post(
-      `/reports/${name}`,
-      {
-        config: { access: { action: "reports.read", sites: bodySites } },
-        // Typed loosely here: `run` is typed against the very schemas passed in.
-        schema: {
-          summary,
-          tags: ["reports"],
-          body,
-          response: { 200: result, ...queryErrorResponses },
-        } as FastifySchema,
-        preHandler: async (request) =>
-          requireSites(ctx, (request.body as { sites: string[] }).sites),
-      },
-      async (request) => run(request.body as Static<B>),
-    );
+  ) => {
+    defs.push({ name, summary, body, result, run: (b) => run(b as Static<B>) });
+  };
 
   report(
     "overview",
@@ -149,6 +143,33 @@ export const reportRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = asyn
   report("web-vitals", "Core Web Vitals percentiles", VitalsBody, VitalsResult, (b) =>
     webVitals(ctx.ch, b),
   );
+
+  return defs;
+}
+
+/** The standard reports: one POST each under /reports, each with its own body and answer. */
+export const reportRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async (
+  app,
+  { ctx },
+) => {
+  for (const { name, summary, body, result, run } of reportDefinitions(ctx)) {
+    app.post(
+      `/reports/${name}`,
+      {
+        config: { access: { action: "reports.read", sites: bodySites } },
+        // Typed loosely here: `run` is typed against the very schemas passed in.
+        schema: {
+          summary,
+          tags: ["reports"],
+          body,
+          response: { 200: result, ...queryErrorResponses },
+        } as FastifySchema,
+        preHandler: async (request) =>
+          requireSites(ctx, (request.body as { sites: string[] }).sites),
+      },
+      async (request) => run(request.body),
+    );
+  }
 
   app.put(
     "/errors/:site/:fingerprint",

@@ -70,7 +70,7 @@ export const siteRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
   app.get(
     "/sites",
     {
-      config: { access: { action: "account.use" } },
+      config: { access: { action: "sites.list" } },
       schema: {
         summary: "The sites you have a role on (every site, for an instance admin)",
         tags,

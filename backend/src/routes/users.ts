@@ -147,7 +147,7 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
     {
       config: { access: { action: "users.manage" } },
       schema: {
-        summary: "Delete a user with their roles, sessions and pending reset links",
+        summary: "Delete a user with their roles, sessions, API tokens and pending reset links",
         tags: ["users"],
         params: UserParams,
         response: { 200: Deleted, ...errorResponses },
@@ -166,6 +166,7 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
         ctx.store.users.remove(id);
         const sessions = ctx.store.sessions.revokeUser(id);
         ctx.store.links.revokeFor({ userId: id });
+        const tokens = ctx.store.tokens.removeUser(id);
         ctx.store.audit.record({
           actor: actor(request.principal),
           action: "user.deleted",
@@ -174,6 +175,7 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
             instanceAdmin: user.instanceAdmin,
             sites: Object.entries(user.roles).map(([site, role]) => `${site}:${role}`),
             sessionsEnded: sessions,
+            apiKeysRevoked: tokens,
           },
         });
       });

@@ -15,6 +15,8 @@ import { AuditLog } from "./audit.ts";
 import { DashboardStore } from "./dashboards.ts";
 import { LinkStore } from "./links.ts";
 import { SessionStore } from "./sessions.ts";
+import { ShareStore } from "./shares.ts";
+import { TokenStore } from "./tokens.ts";
 import { UserStore } from "./users.ts";
 
 export type { Site } from "@sightline/config";
@@ -50,7 +52,7 @@ export interface StoreOptions {
 }
 
 /**
- * Metadata in LMDB (`<dataDir>/lmdb`): users, sessions, one-time links, the audit log, sites,
+ * Metadata in LMDB (`<dataDir>/lmdb`): users, sessions, one-time links, API tokens, share links, the audit log, sites,
  * error triage and dashboards, all on one root, so a change that spans them (deleting a site)
  * is one transaction. LMDB is crash-safe and may be shared by processes.
  */
@@ -60,6 +62,10 @@ export class MetaStore {
   readonly sessions: SessionStore;
   readonly links: LinkStore;
   readonly audit: AuditLog;
+  /** API tokens (src/store/tokens.ts). */
+  readonly tokens: TokenStore;
+  /** Share links (src/store/shares.ts). */
+  readonly shares: ShareStore;
   /** Custom dashboards and their history (src/store/dashboards.ts). */
   readonly dashboards: DashboardStore;
   readonly #sites: Database<StoredSite, string>;
@@ -75,6 +81,8 @@ export class MetaStore {
     this.sessions = new SessionStore(this.#root, this.#now);
     this.links = new LinkStore(this.#root, this.#now);
     this.audit = new AuditLog(this.#root, this.#now);
+    this.tokens = new TokenStore(this.#root, this.#now);
+    this.shares = new ShareStore(this.#root, this.#now);
     this.dashboards = new DashboardStore(this.#root);
   }
 
@@ -132,7 +140,7 @@ export class MetaStore {
 
   /**
    * Removes a site and everything in LMDB that names it, in one transaction: the record, every
-   * role on it, its roles in pending invitations, its error triage, and its place in dashboards
+   * role on it, its roles in pending invitations and API tokens, its share links, its error triage, and its place in dashboards
    * (see DashboardStore.removeSite). ClickHouse rows are the caller's (deleteSiteData), first.
    */
   deleteSite(
@@ -145,6 +153,8 @@ export class MetaStore {
       this.#sites.removeSync(id);
       const members = this.users.removeSite(id);
       this.links.removeSite(id);
+      this.tokens.removeSite(id);
+      this.shares.removeSite(id);
       for (const key of [...this.#triage.getKeys({ start: `${id}|`, end: `${id}|\uffff` })]) {
         this.#triage.removeSync(key);
       }

@@ -1,3 +1,4 @@
+import { getShareAccess, sharedPath } from "./share.ts";
 import { clearToken, getToken, setToken } from "./token.ts";
 import type { ApiErrorBody } from "./types.ts";
 
@@ -83,10 +84,14 @@ export async function apiFetch<T>(path: string, options: RequestOptions = {}): P
   return call<T>(path, options, false);
 }
 
-async function call<T>(path: string, options: RequestOptions, retried: boolean): Promise<T> {
+async function call<T>(given: string, options: RequestOptions, retried: boolean): Promise<T> {
   const { method = "GET", body, auth = true, signal } = options;
   const headers: Record<string, string> = { Accept: "application/json", ...options.headers };
-  const token = auth ? getToken() : null;
+  // A share link's viewer: its own routes and token, and no session to refresh (api/share.ts).
+  const shared = auth ? getShareAccess() : null;
+  const path = shared ? sharedPath(given) : given;
+  if (shared) headers.Authorization = `Bearer ${shared}`;
+  const token = auth && !shared ? getToken() : null;
   if (token) headers.Authorization = `Bearer ${token}`;
   if (body !== undefined) headers["Content-Type"] = "application/json";
 
@@ -110,7 +115,7 @@ async function call<T>(path: string, options: RequestOptions, retried: boolean):
   if (!response.ok) {
     const error = await toApiError(response);
     if (response.status === 401 && token) {
-      if (!retried && (await refreshSession(token))) return call<T>(path, options, true);
+      if (!retried && (await refreshSession(token))) return call<T>(given, options, true);
       // Neither the token nor the session works: dropping it sends the user back to login.
       clearToken();
     }

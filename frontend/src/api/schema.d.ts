@@ -17725,6 +17725,3289 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/shared/open": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Open a share link: what it shows, and a read-only token for it
+         * @description Counts one view. A link with a password needs it (401 SHARE_PASSWORD_REQUIRED, then SHARE_PASSWORD_WRONG); an unknown or revoked link is 404, an expired one 410.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        password?: string;
+                        /** @description the part after /share/ */
+                        token: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            dashboard?: {
+                                /** Format: date-time */
+                                createdAt: string;
+                                defaults: {
+                                    compare: ("previous_period" | "year_earlier") | null;
+                                    filters: ({
+                                        /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                        dimension: string;
+                                        /** @enum {unknown} */
+                                        op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                        /** @description a string; a list for `in` */
+                                        value: string | string[];
+                                    } | {
+                                        and: ({
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        } | ({
+                                            and: {
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            }[];
+                                        } | {
+                                            or: {
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            }[];
+                                        }))[];
+                                    } | {
+                                        or: ({
+                                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                            dimension: string;
+                                            /** @enum {unknown} */
+                                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                            /** @description a string; a list for `in` */
+                                            value: string | string[];
+                                        } | ({
+                                            and: {
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            }[];
+                                        } | {
+                                            or: {
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            }[];
+                                        }))[];
+                                    })[];
+                                    /**
+                                     * @description the range the dashboard opens with; absent: the viewer's own choice
+                                     * @enum {unknown}
+                                     */
+                                    period?: "today" | "yesterday" | "24h" | "7d" | "28d" | "30d" | "91d" | "month" | "last_month" | "year" | "12mo" | "all";
+                                };
+                                description: string;
+                                id: string;
+                                /** @description a 12-column grid: exactly one entry per widget */
+                                layout: {
+                                    /** @description height in rows */
+                                    h: number;
+                                    /** @description width in columns; x + w is at most 12 */
+                                    w: number;
+                                    /** @description a widget id */
+                                    widget: string;
+                                    /** @description column, 0 to 11 */
+                                    x: number;
+                                    /** @description row */
+                                    y: number;
+                                }[];
+                                name: string;
+                                sites: string[];
+                                /** Format: date-time */
+                                updatedAt: string;
+                                /** @description the email of who wrote this version */
+                                updatedBy: string;
+                                /** @description bumped by every write; the ETag */
+                                version: number;
+                                widgets: {
+                                    id: string;
+                                    name: string;
+                                    /** @description pins the widget to this period whatever range the viewer picks */
+                                    range?: {
+                                        /** @enum {unknown} */
+                                        period: "today" | "yesterday" | "24h" | "7d" | "28d" | "30d" | "91d" | "month" | "last_month" | "year" | "12mo";
+                                    };
+                                    /** @description query: the body of POST /api/v1/query; funnel, retention, journeys: the body of that report; none: a text note */
+                                    source: {
+                                        /** @enum {string} */
+                                        kind: "query";
+                                        spec: {
+                                            /**
+                                             * @description also run the query over the previous period of the same length, or a year earlier
+                                             * @enum {unknown}
+                                             */
+                                            compare?: "previous_period" | "year_earlier";
+                                            dimensions?: string[];
+                                            filters?: ({
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            } | {
+                                                and: ({
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                } | ({
+                                                    and: {
+                                                        /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                        dimension: string;
+                                                        /** @enum {unknown} */
+                                                        op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                        /** @description a string; a list for `in` */
+                                                        value: string | string[];
+                                                    }[];
+                                                } | {
+                                                    or: {
+                                                        /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                        dimension: string;
+                                                        /** @enum {unknown} */
+                                                        op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                        /** @description a string; a list for `in` */
+                                                        value: string | string[];
+                                                    }[];
+                                                }))[];
+                                            } | {
+                                                or: ({
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                } | ({
+                                                    and: {
+                                                        /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                        dimension: string;
+                                                        /** @enum {unknown} */
+                                                        op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                        /** @description a string; a list for `in` */
+                                                        value: string | string[];
+                                                    }[];
+                                                } | {
+                                                    or: {
+                                                        /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                        dimension: string;
+                                                        /** @enum {unknown} */
+                                                        op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                        /** @description a string; a list for `in` */
+                                                        value: string | string[];
+                                                    }[];
+                                                }))[];
+                                            })[];
+                                            /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                            from: string;
+                                            /** @enum {unknown} */
+                                            granularity?: "minute" | "hour" | "day" | "week" | "month";
+                                            /** @description count traffic flagged as bots too (default false) */
+                                            includeBots?: boolean;
+                                            limit?: number;
+                                            metrics: (("events" | "pageviews" | "visitors" | "sessions" | "bounce_rate" | "views_per_session" | "session_duration" | "engaged_time" | "scroll_depth" | "revenue") | {
+                                                /** @description an event name */
+                                                event?: string;
+                                                /** @description exactly one of page or event */
+                                                goal?: {
+                                                    /** @description an event name */
+                                                    event?: string;
+                                                    page?: string;
+                                                };
+                                                label?: string;
+                                                /** @enum {unknown} */
+                                                name: "events" | "pageviews" | "visitors" | "sessions" | "bounce_rate" | "views_per_session" | "session_duration" | "engaged_time" | "scroll_depth" | "revenue" | "conversions" | "converted_visitors" | "conversion_rate" | "sum" | "avg" | "min" | "max" | "quantile";
+                                                /** @description a property key */
+                                                property?: string;
+                                                q?: number;
+                                            })[];
+                                            /** @description site ids */
+                                            sites: string[];
+                                            sort?: {
+                                                /** @description a metric or dimension label */
+                                                by: string;
+                                                /** @enum {unknown} */
+                                                dir?: "asc" | "desc";
+                                            }[];
+                                            /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                            to: string;
+                                            /**
+                                             * @description IANA time zone, e.g. Europe/Berlin
+                                             * @default UTC
+                                             */
+                                            tz: string;
+                                        };
+                                    } | {
+                                        body: {
+                                            filters?: ({
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            } | {
+                                                and: ({
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                } | ({
+                                                    and: {
+                                                        /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                        dimension: string;
+                                                        /** @enum {unknown} */
+                                                        op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                        /** @description a string; a list for `in` */
+                                                        value: string | string[];
+                                                    }[];
+                                                } | {
+                                                    or: {
+                                                        /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                        dimension: string;
+                                                        /** @enum {unknown} */
+                                                        op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                        /** @description a string; a list for `in` */
+                                                        value: string | string[];
+                                                    }[];
+                                                }))[];
+                                            } | {
+                                                or: ({
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                } | ({
+                                                    and: {
+                                                        /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                        dimension: string;
+                                                        /** @enum {unknown} */
+                                                        op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                        /** @description a string; a list for `in` */
+                                                        value: string | string[];
+                                                    }[];
+                                                } | {
+                                                    or: {
+                                                        /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                        dimension: string;
+                                                        /** @enum {unknown} */
+                                                        op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                        /** @description a string; a list for `in` */
+                                                        value: string | string[];
+                                                    }[];
+                                                }))[];
+                                            })[];
+                                            /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                            from: string;
+                                            /** @description count traffic flagged as bots too (default false) */
+                                            includeBots?: boolean;
+                                            /** @description site ids */
+                                            sites: string[];
+                                            steps: {
+                                                /** @description an event name */
+                                                event?: string;
+                                                name?: string;
+                                                page?: string;
+                                            }[];
+                                            /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                            to: string;
+                                            /**
+                                             * @description IANA time zone, e.g. Europe/Berlin
+                                             * @default UTC
+                                             */
+                                            tz: string;
+                                            /**
+                                             * @description seconds
+                                             * @default 86400
+                                             */
+                                            window: number;
+                                        };
+                                        /** @enum {string} */
+                                        kind: "funnel";
+                                    } | {
+                                        body: {
+                                            filters?: ({
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            } | {
+                                                and: ({
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                } | ({
+                                                    and: {
+                                                        /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                        dimension: string;
+                                                        /** @enum {unknown} */
+                                                        op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                        /** @description a string; a list for `in` */
+                                                        value: string | string[];
+                                                    }[];
+                                                } | {
+                                                    or: {
+                                                        /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                        dimension: string;
+                                                        /** @enum {unknown} */
+                                                        op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                        /** @description a string; a list for `in` */
+                                                        value: string | string[];
+                                                    }[];
+                                                }))[];
+                                            } | {
+                                                or: ({
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                } | ({
+                                                    and: {
+                                                        /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                        dimension: string;
+                                                        /** @enum {unknown} */
+                                                        op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                        /** @description a string; a list for `in` */
+                                                        value: string | string[];
+                                                    }[];
+                                                } | {
+                                                    or: {
+                                                        /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                        dimension: string;
+                                                        /** @enum {unknown} */
+                                                        op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                        /** @description a string; a list for `in` */
+                                                        value: string | string[];
+                                                    }[];
+                                                }))[];
+                                            })[];
+                                            /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                            from: string;
+                                            /** @description count traffic flagged as bots too (default false) */
+                                            includeBots?: boolean;
+                                            /**
+                                             * @default week
+                                             * @enum {unknown}
+                                             */
+                                            period: "day" | "week";
+                                            /** @description site ids */
+                                            sites: string[];
+                                            /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                            to: string;
+                                            /**
+                                             * @description IANA time zone, e.g. Europe/Berlin
+                                             * @default UTC
+                                             */
+                                            tz: string;
+                                        };
+                                        /** @enum {string} */
+                                        kind: "retention";
+                                    } | {
+                                        body: {
+                                            /**
+                                             * @default after
+                                             * @enum {unknown}
+                                             */
+                                            direction: "after" | "before";
+                                            filters?: ({
+                                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                dimension: string;
+                                                /** @enum {unknown} */
+                                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                /** @description a string; a list for `in` */
+                                                value: string | string[];
+                                            } | {
+                                                and: ({
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                } | ({
+                                                    and: {
+                                                        /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                        dimension: string;
+                                                        /** @enum {unknown} */
+                                                        op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                        /** @description a string; a list for `in` */
+                                                        value: string | string[];
+                                                    }[];
+                                                } | {
+                                                    or: {
+                                                        /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                        dimension: string;
+                                                        /** @enum {unknown} */
+                                                        op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                        /** @description a string; a list for `in` */
+                                                        value: string | string[];
+                                                    }[];
+                                                }))[];
+                                            } | {
+                                                or: ({
+                                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                    dimension: string;
+                                                    /** @enum {unknown} */
+                                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                    /** @description a string; a list for `in` */
+                                                    value: string | string[];
+                                                } | ({
+                                                    and: {
+                                                        /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                        dimension: string;
+                                                        /** @enum {unknown} */
+                                                        op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                        /** @description a string; a list for `in` */
+                                                        value: string | string[];
+                                                    }[];
+                                                } | {
+                                                    or: {
+                                                        /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                                        dimension: string;
+                                                        /** @enum {unknown} */
+                                                        op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                                        /** @description a string; a list for `in` */
+                                                        value: string | string[];
+                                                    }[];
+                                                }))[];
+                                            })[];
+                                            /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                            from: string;
+                                            /** @description count traffic flagged as bots too (default false) */
+                                            includeBots?: boolean;
+                                            /** @default 100 */
+                                            limit: number;
+                                            page: string;
+                                            /** @description site ids */
+                                            sites: string[];
+                                            /** @default 3 */
+                                            steps: number;
+                                            /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                                            to: string;
+                                            /**
+                                             * @description IANA time zone, e.g. Europe/Berlin
+                                             * @default UTC
+                                             */
+                                            tz: string;
+                                        };
+                                        /** @enum {string} */
+                                        kind: "journeys";
+                                    } | {
+                                        /** @enum {string} */
+                                        kind: "none";
+                                    };
+                                    visual: {
+                                        options?: {
+                                            /** @description min must be below max when both are given */
+                                            axis?: {
+                                                max?: number;
+                                                min?: number;
+                                            };
+                                            colors?: string[];
+                                            comparison?: boolean;
+                                            donut?: boolean;
+                                            horizontal?: boolean;
+                                            /** @description for text widgets: stored as given; the dashboard sanitises it when drawing */
+                                            markdown?: string;
+                                            stacked?: boolean;
+                                            thresholds?: {
+                                                /** @description a CSS hex colour: #rgb, #rgba, #rrggbb or #rrggbbaa */
+                                                color: string;
+                                                value: number;
+                                            }[];
+                                            topN?: number;
+                                        };
+                                        /** @enum {unknown} */
+                                        type: "number" | "line" | "area" | "bar" | "stacked_bar" | "pie" | "table" | "map" | "funnel" | "retention" | "sankey" | "heatmap" | "scatter" | "text";
+                                    };
+                                }[];
+                            };
+                            /** @description seconds until it expires: open the link again then */
+                            expiresIn: number;
+                            /** @enum {unknown} */
+                            kind: "site" | "dashboard";
+                            name: string;
+                            site?: {
+                                id: string;
+                                name: string;
+                                timezone: string;
+                            };
+                            /** @description a read-only access token (JWT) for the /shared routes of this link only */
+                            token: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shared/query": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Run a query the shared dashboard draws
+         * @description A site's dashboard: any query on that one site. A custom dashboard: only its widgets' queries, with the viewer's range, time bucket, comparison and added filters.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description also run the query over the previous period of the same length, or a year earlier
+                         * @enum {unknown}
+                         */
+                        compare?: "previous_period" | "year_earlier";
+                        dimensions?: string[];
+                        filters?: ({
+                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                            dimension: string;
+                            /** @enum {unknown} */
+                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                            /** @description a string; a list for `in` */
+                            value: string | string[];
+                        } | {
+                            and: ({
+                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                dimension: string;
+                                /** @enum {unknown} */
+                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                /** @description a string; a list for `in` */
+                                value: string | string[];
+                            } | ({
+                                and: {
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                    dimension: string;
+                                    /** @enum {unknown} */
+                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                    /** @description a string; a list for `in` */
+                                    value: string | string[];
+                                }[];
+                            } | {
+                                or: {
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                    dimension: string;
+                                    /** @enum {unknown} */
+                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                    /** @description a string; a list for `in` */
+                                    value: string | string[];
+                                }[];
+                            }))[];
+                        } | {
+                            or: ({
+                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                dimension: string;
+                                /** @enum {unknown} */
+                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                /** @description a string; a list for `in` */
+                                value: string | string[];
+                            } | ({
+                                and: {
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                    dimension: string;
+                                    /** @enum {unknown} */
+                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                    /** @description a string; a list for `in` */
+                                    value: string | string[];
+                                }[];
+                            } | {
+                                or: {
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                    dimension: string;
+                                    /** @enum {unknown} */
+                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                    /** @description a string; a list for `in` */
+                                    value: string | string[];
+                                }[];
+                            }))[];
+                        })[];
+                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                        from: string;
+                        /** @enum {unknown} */
+                        granularity?: "minute" | "hour" | "day" | "week" | "month";
+                        /** @description count traffic flagged as bots too (default false) */
+                        includeBots?: boolean;
+                        limit?: number;
+                        metrics: (("events" | "pageviews" | "visitors" | "sessions" | "bounce_rate" | "views_per_session" | "session_duration" | "engaged_time" | "scroll_depth" | "revenue") | {
+                            /** @description an event name */
+                            event?: string;
+                            /** @description exactly one of page or event */
+                            goal?: {
+                                /** @description an event name */
+                                event?: string;
+                                page?: string;
+                            };
+                            label?: string;
+                            /** @enum {unknown} */
+                            name: "events" | "pageviews" | "visitors" | "sessions" | "bounce_rate" | "views_per_session" | "session_duration" | "engaged_time" | "scroll_depth" | "revenue" | "conversions" | "converted_visitors" | "conversion_rate" | "sum" | "avg" | "min" | "max" | "quantile";
+                            /** @description a property key */
+                            property?: string;
+                            q?: number;
+                        })[];
+                        /** @description site ids */
+                        sites: string[];
+                        sort?: {
+                            /** @description a metric or dimension label */
+                            by: string;
+                            /** @enum {unknown} */
+                            dir?: "asc" | "desc";
+                        }[];
+                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                        to: string;
+                        /**
+                         * @description IANA time zone, e.g. Europe/Berlin
+                         * @default UTC
+                         */
+                        tz: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            columns: {
+                                /** @enum {unknown} */
+                                kind: "time" | "dimension" | "metric";
+                                name: string;
+                            }[];
+                            comparison?: {
+                                from: string;
+                                rows: {
+                                    [key: string]: string | number | null;
+                                }[];
+                                to: string;
+                            };
+                            from: string;
+                            rows: {
+                                [key: string]: string | number | null;
+                            }[];
+                            to: string;
+                            tz: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shared/reports/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Event names, or one event's values of a property, as the shared dashboard draws it */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description also run the query over the previous period of the same length, or a year earlier
+                         * @enum {unknown}
+                         */
+                        compare?: "previous_period" | "year_earlier";
+                        /** @description break one event down by a property */
+                        event?: string;
+                        filters?: ({
+                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                            dimension: string;
+                            /** @enum {unknown} */
+                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                            /** @description a string; a list for `in` */
+                            value: string | string[];
+                        } | {
+                            and: ({
+                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                dimension: string;
+                                /** @enum {unknown} */
+                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                /** @description a string; a list for `in` */
+                                value: string | string[];
+                            } | ({
+                                and: {
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                    dimension: string;
+                                    /** @enum {unknown} */
+                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                    /** @description a string; a list for `in` */
+                                    value: string | string[];
+                                }[];
+                            } | {
+                                or: {
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                    dimension: string;
+                                    /** @enum {unknown} */
+                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                    /** @description a string; a list for `in` */
+                                    value: string | string[];
+                                }[];
+                            }))[];
+                        } | {
+                            or: ({
+                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                dimension: string;
+                                /** @enum {unknown} */
+                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                /** @description a string; a list for `in` */
+                                value: string | string[];
+                            } | ({
+                                and: {
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                    dimension: string;
+                                    /** @enum {unknown} */
+                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                    /** @description a string; a list for `in` */
+                                    value: string | string[];
+                                }[];
+                            } | {
+                                or: {
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                    dimension: string;
+                                    /** @enum {unknown} */
+                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                    /** @description a string; a list for `in` */
+                                    value: string | string[];
+                                }[];
+                            }))[];
+                        })[];
+                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                        from: string;
+                        /** @description count traffic flagged as bots too (default false) */
+                        includeBots?: boolean;
+                        /** @default 100 */
+                        limit?: number;
+                        property?: string;
+                        /** @description site ids */
+                        sites: string[];
+                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                        to: string;
+                        /**
+                         * @description IANA time zone, e.g. Europe/Berlin
+                         * @default UTC
+                         */
+                        tz: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            columns: {
+                                /** @enum {unknown} */
+                                kind: "time" | "dimension" | "metric";
+                                name: string;
+                            }[];
+                            comparison?: {
+                                from: string;
+                                rows: {
+                                    [key: string]: string | number | null;
+                                }[];
+                                to: string;
+                            };
+                            from: string;
+                            rows: {
+                                [key: string]: string | number | null;
+                            }[];
+                            to: string;
+                            tz: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shared/reports/funnel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ordered steps within a time window, per-step conversion and drop-off, as the shared dashboard draws it */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        filters?: ({
+                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                            dimension: string;
+                            /** @enum {unknown} */
+                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                            /** @description a string; a list for `in` */
+                            value: string | string[];
+                        } | {
+                            and: ({
+                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                dimension: string;
+                                /** @enum {unknown} */
+                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                /** @description a string; a list for `in` */
+                                value: string | string[];
+                            } | ({
+                                and: {
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                    dimension: string;
+                                    /** @enum {unknown} */
+                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                    /** @description a string; a list for `in` */
+                                    value: string | string[];
+                                }[];
+                            } | {
+                                or: {
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                    dimension: string;
+                                    /** @enum {unknown} */
+                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                    /** @description a string; a list for `in` */
+                                    value: string | string[];
+                                }[];
+                            }))[];
+                        } | {
+                            or: ({
+                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                dimension: string;
+                                /** @enum {unknown} */
+                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                /** @description a string; a list for `in` */
+                                value: string | string[];
+                            } | ({
+                                and: {
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                    dimension: string;
+                                    /** @enum {unknown} */
+                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                    /** @description a string; a list for `in` */
+                                    value: string | string[];
+                                }[];
+                            } | {
+                                or: {
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                    dimension: string;
+                                    /** @enum {unknown} */
+                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                    /** @description a string; a list for `in` */
+                                    value: string | string[];
+                                }[];
+                            }))[];
+                        })[];
+                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                        from: string;
+                        /** @description count traffic flagged as bots too (default false) */
+                        includeBots?: boolean;
+                        /** @description site ids */
+                        sites: string[];
+                        steps: {
+                            /** @description an event name */
+                            event?: string;
+                            name?: string;
+                            page?: string;
+                        }[];
+                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                        to: string;
+                        /**
+                         * @description IANA time zone, e.g. Europe/Berlin
+                         * @default UTC
+                         */
+                        tz: string;
+                        /**
+                         * @description seconds
+                         * @default 86400
+                         */
+                        window?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            from: string;
+                            steps: {
+                                conversion_rate: number;
+                                drop_off: number;
+                                name: string;
+                                step_conversion_rate: number;
+                                visitors: number;
+                            }[];
+                            to: string;
+                            tz: string;
+                            window: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shared/reports/journeys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Top paths after or before a page, as the shared dashboard draws it */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @default after
+                         * @enum {unknown}
+                         */
+                        direction?: "after" | "before";
+                        filters?: ({
+                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                            dimension: string;
+                            /** @enum {unknown} */
+                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                            /** @description a string; a list for `in` */
+                            value: string | string[];
+                        } | {
+                            and: ({
+                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                dimension: string;
+                                /** @enum {unknown} */
+                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                /** @description a string; a list for `in` */
+                                value: string | string[];
+                            } | ({
+                                and: {
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                    dimension: string;
+                                    /** @enum {unknown} */
+                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                    /** @description a string; a list for `in` */
+                                    value: string | string[];
+                                }[];
+                            } | {
+                                or: {
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                    dimension: string;
+                                    /** @enum {unknown} */
+                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                    /** @description a string; a list for `in` */
+                                    value: string | string[];
+                                }[];
+                            }))[];
+                        } | {
+                            or: ({
+                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                dimension: string;
+                                /** @enum {unknown} */
+                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                /** @description a string; a list for `in` */
+                                value: string | string[];
+                            } | ({
+                                and: {
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                    dimension: string;
+                                    /** @enum {unknown} */
+                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                    /** @description a string; a list for `in` */
+                                    value: string | string[];
+                                }[];
+                            } | {
+                                or: {
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                    dimension: string;
+                                    /** @enum {unknown} */
+                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                    /** @description a string; a list for `in` */
+                                    value: string | string[];
+                                }[];
+                            }))[];
+                        })[];
+                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                        from: string;
+                        /** @description count traffic flagged as bots too (default false) */
+                        includeBots?: boolean;
+                        /** @default 100 */
+                        limit?: number;
+                        page: string;
+                        /** @description site ids */
+                        sites: string[];
+                        /** @default 3 */
+                        steps?: number;
+                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                        to: string;
+                        /**
+                         * @description IANA time zone, e.g. Europe/Berlin
+                         * @default UTC
+                         */
+                        tz: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {unknown} */
+                            direction: "after" | "before";
+                            from: string;
+                            page: string;
+                            paths: {
+                                pages: string[];
+                                sessions: number;
+                            }[];
+                            sessions: number;
+                            to: string;
+                            tz: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shared/reports/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Headline metrics with comparison, a time series and realtime visitors, as the shared dashboard draws it */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description also run the query over the previous period of the same length, or a year earlier
+                         * @enum {unknown}
+                         */
+                        compare?: "previous_period" | "year_earlier";
+                        filters?: ({
+                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                            dimension: string;
+                            /** @enum {unknown} */
+                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                            /** @description a string; a list for `in` */
+                            value: string | string[];
+                        } | {
+                            and: ({
+                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                dimension: string;
+                                /** @enum {unknown} */
+                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                /** @description a string; a list for `in` */
+                                value: string | string[];
+                            } | ({
+                                and: {
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                    dimension: string;
+                                    /** @enum {unknown} */
+                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                    /** @description a string; a list for `in` */
+                                    value: string | string[];
+                                }[];
+                            } | {
+                                or: {
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                    dimension: string;
+                                    /** @enum {unknown} */
+                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                    /** @description a string; a list for `in` */
+                                    value: string | string[];
+                                }[];
+                            }))[];
+                        } | {
+                            or: ({
+                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                dimension: string;
+                                /** @enum {unknown} */
+                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                /** @description a string; a list for `in` */
+                                value: string | string[];
+                            } | ({
+                                and: {
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                    dimension: string;
+                                    /** @enum {unknown} */
+                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                    /** @description a string; a list for `in` */
+                                    value: string | string[];
+                                }[];
+                            } | {
+                                or: {
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                    dimension: string;
+                                    /** @enum {unknown} */
+                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                    /** @description a string; a list for `in` */
+                                    value: string | string[];
+                                }[];
+                            }))[];
+                        })[];
+                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                        from: string;
+                        /** @enum {unknown} */
+                        granularity?: "minute" | "hour" | "day" | "week" | "month";
+                        /** @description count traffic flagged as bots too (default false) */
+                        includeBots?: boolean;
+                        /** @description site ids */
+                        sites: string[];
+                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                        to: string;
+                        /**
+                         * @description IANA time zone, e.g. Europe/Berlin
+                         * @default UTC
+                         */
+                        tz: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            comparison?: {
+                                from: string;
+                                to: string;
+                                totals: {
+                                    bounce_rate: number | null;
+                                    pageviews: number;
+                                    session_duration: number | null;
+                                    sessions: number;
+                                    views_per_session: number | null;
+                                    visitors: number;
+                                };
+                            };
+                            from: string;
+                            /** @enum {unknown} */
+                            granularity: "minute" | "hour" | "day" | "week" | "month";
+                            realtime: {
+                                minutes: number;
+                                visitors: number;
+                            };
+                            series: {
+                                pageviews: number;
+                                time: string;
+                                visitors: number;
+                            }[];
+                            to: string;
+                            totals: {
+                                bounce_rate: number | null;
+                                pageviews: number;
+                                session_duration: number | null;
+                                sessions: number;
+                                views_per_session: number | null;
+                                visitors: number;
+                            };
+                            tz: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shared/reports/properties": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The property keys events carry (of one event, when given), most used first, as the shared dashboard draws it */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description only this event's properties */
+                        event?: string;
+                        filters?: ({
+                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                            dimension: string;
+                            /** @enum {unknown} */
+                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                            /** @description a string; a list for `in` */
+                            value: string | string[];
+                        } | {
+                            and: ({
+                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                dimension: string;
+                                /** @enum {unknown} */
+                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                /** @description a string; a list for `in` */
+                                value: string | string[];
+                            } | ({
+                                and: {
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                    dimension: string;
+                                    /** @enum {unknown} */
+                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                    /** @description a string; a list for `in` */
+                                    value: string | string[];
+                                }[];
+                            } | {
+                                or: {
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                    dimension: string;
+                                    /** @enum {unknown} */
+                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                    /** @description a string; a list for `in` */
+                                    value: string | string[];
+                                }[];
+                            }))[];
+                        } | {
+                            or: ({
+                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                dimension: string;
+                                /** @enum {unknown} */
+                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                /** @description a string; a list for `in` */
+                                value: string | string[];
+                            } | ({
+                                and: {
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                    dimension: string;
+                                    /** @enum {unknown} */
+                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                    /** @description a string; a list for `in` */
+                                    value: string | string[];
+                                }[];
+                            } | {
+                                or: {
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                    dimension: string;
+                                    /** @enum {unknown} */
+                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                    /** @description a string; a list for `in` */
+                                    value: string | string[];
+                                }[];
+                            }))[];
+                        })[];
+                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                        from: string;
+                        /** @description count traffic flagged as bots too (default false) */
+                        includeBots?: boolean;
+                        /** @default 100 */
+                        limit?: number;
+                        /** @description site ids */
+                        sites: string[];
+                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                        to: string;
+                        /**
+                         * @description IANA time zone, e.g. Europe/Berlin
+                         * @default UTC
+                         */
+                        tz: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            from: string;
+                            keys: {
+                                events: number;
+                                key: string;
+                                visitors: number;
+                            }[];
+                            to: string;
+                            tz: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shared/reports/realtime": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Visitors of the last 5 minutes, a per-minute chart of the last half hour, top pages and sources, as the shared dashboard draws it */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        filters?: ({
+                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                            dimension: string;
+                            /** @enum {unknown} */
+                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                            /** @description a string; a list for `in` */
+                            value: string | string[];
+                        } | {
+                            and: ({
+                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                dimension: string;
+                                /** @enum {unknown} */
+                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                /** @description a string; a list for `in` */
+                                value: string | string[];
+                            } | ({
+                                and: {
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                    dimension: string;
+                                    /** @enum {unknown} */
+                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                    /** @description a string; a list for `in` */
+                                    value: string | string[];
+                                }[];
+                            } | {
+                                or: {
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                    dimension: string;
+                                    /** @enum {unknown} */
+                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                    /** @description a string; a list for `in` */
+                                    value: string | string[];
+                                }[];
+                            }))[];
+                        } | {
+                            or: ({
+                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                dimension: string;
+                                /** @enum {unknown} */
+                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                /** @description a string; a list for `in` */
+                                value: string | string[];
+                            } | ({
+                                and: {
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                    dimension: string;
+                                    /** @enum {unknown} */
+                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                    /** @description a string; a list for `in` */
+                                    value: string | string[];
+                                }[];
+                            } | {
+                                or: {
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                    dimension: string;
+                                    /** @enum {unknown} */
+                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                    /** @description a string; a list for `in` */
+                                    value: string | string[];
+                                }[];
+                            }))[];
+                        })[];
+                        /** @description count traffic flagged as bots too (default false) */
+                        includeBots?: boolean;
+                        /** @description site ids */
+                        sites: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the last 30 whole minutes and the current one, oldest first, empty ones 0 */
+                            minutes: {
+                                pageviews: number;
+                                /**
+                                 * Format: date-time
+                                 * @description the minute's start, UTC
+                                 */
+                                time: string;
+                                visitors: number;
+                            }[];
+                            /** @description top 10 pages by visitors in the last 5 minutes */
+                            pages: {
+                                page: string;
+                                visitors: number;
+                            }[];
+                            /** @description top 10 sources by visitors in the last 5 minutes */
+                            sources: {
+                                /** @description the referring domain, or the channel without one */
+                                source: string;
+                                visitors: number;
+                            }[];
+                            /** @description distinct visitors in the last 5 minutes */
+                            visitors: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shared/reports/retention": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Daily or weekly retention cohorts, as the shared dashboard draws it */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        filters?: ({
+                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                            dimension: string;
+                            /** @enum {unknown} */
+                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                            /** @description a string; a list for `in` */
+                            value: string | string[];
+                        } | {
+                            and: ({
+                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                dimension: string;
+                                /** @enum {unknown} */
+                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                /** @description a string; a list for `in` */
+                                value: string | string[];
+                            } | ({
+                                and: {
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                    dimension: string;
+                                    /** @enum {unknown} */
+                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                    /** @description a string; a list for `in` */
+                                    value: string | string[];
+                                }[];
+                            } | {
+                                or: {
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                    dimension: string;
+                                    /** @enum {unknown} */
+                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                    /** @description a string; a list for `in` */
+                                    value: string | string[];
+                                }[];
+                            }))[];
+                        } | {
+                            or: ({
+                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                dimension: string;
+                                /** @enum {unknown} */
+                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                /** @description a string; a list for `in` */
+                                value: string | string[];
+                            } | ({
+                                and: {
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                    dimension: string;
+                                    /** @enum {unknown} */
+                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                    /** @description a string; a list for `in` */
+                                    value: string | string[];
+                                }[];
+                            } | {
+                                or: {
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                    dimension: string;
+                                    /** @enum {unknown} */
+                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                    /** @description a string; a list for `in` */
+                                    value: string | string[];
+                                }[];
+                            }))[];
+                        })[];
+                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                        from: string;
+                        /** @description count traffic flagged as bots too (default false) */
+                        includeBots?: boolean;
+                        /**
+                         * @default week
+                         * @enum {unknown}
+                         */
+                        period?: "day" | "week";
+                        /** @description site ids */
+                        sites: string[];
+                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                        to: string;
+                        /**
+                         * @description IANA time zone, e.g. Europe/Berlin
+                         * @default UTC
+                         */
+                        tz: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            cohorts: {
+                                cohort: string;
+                                retention: {
+                                    period: number;
+                                    rate: number;
+                                    visitors: number;
+                                }[];
+                                visitors: number;
+                            }[];
+                            from: string;
+                            /** @enum {unknown} */
+                            period: "day" | "week";
+                            to: string;
+                            tz: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shared/reports/revenue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Revenue per currency, as the shared dashboard draws it */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description also run the query over the previous period of the same length, or a year earlier
+                         * @enum {unknown}
+                         */
+                        compare?: "previous_period" | "year_earlier";
+                        filters?: ({
+                            /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                            dimension: string;
+                            /** @enum {unknown} */
+                            op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                            /** @description a string; a list for `in` */
+                            value: string | string[];
+                        } | {
+                            and: ({
+                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                dimension: string;
+                                /** @enum {unknown} */
+                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                /** @description a string; a list for `in` */
+                                value: string | string[];
+                            } | ({
+                                and: {
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                    dimension: string;
+                                    /** @enum {unknown} */
+                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                    /** @description a string; a list for `in` */
+                                    value: string | string[];
+                                }[];
+                            } | {
+                                or: {
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                    dimension: string;
+                                    /** @enum {unknown} */
+                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                    /** @description a string; a list for `in` */
+                                    value: string | string[];
+                                }[];
+                            }))[];
+                        } | {
+                            or: ({
+                                /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                dimension: string;
+                                /** @enum {unknown} */
+                                op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                /** @description a string; a list for `in` */
+                                value: string | string[];
+                            } | ({
+                                and: {
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                    dimension: string;
+                                    /** @enum {unknown} */
+                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                    /** @description a string; a list for `in` */
+                                    value: string | string[];
+                                }[];
+                            } | {
+                                or: {
+                                    /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
+                                    dimension: string;
+                                    /** @enum {unknown} */
+                                    op: "is" | "is_not" | "contains" | "not_contains" | "matches" | "in";
+                                    /** @description a string; a list for `in` */
+                                    value: string | string[];
+                                }[];
+                            }))[];
+                        })[];
+                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                        from: string;
+                        /** @description count traffic flagged as bots too (default false) */
+                        includeBots?: boolean;
+                        /** @default 100 */
+                        limit?: number;
+                        /** @description site ids */
+                        sites: string[];
+                        /** @description a local date of `tz`, YYYY-MM-DD; or a local hour, YYYY-MM-DDThh:00 (then both bounds are hours, both inclusive) */
+                        to: string;
+                        /**
+                         * @description IANA time zone, e.g. Europe/Berlin
+                         * @default UTC
+                         */
+                        tz: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            columns: {
+                                /** @enum {unknown} */
+                                kind: "time" | "dimension" | "metric";
+                                name: string;
+                            }[];
+                            comparison?: {
+                                from: string;
+                                rows: {
+                                    [key: string]: string | number | null;
+                                }[];
+                                to: string;
+                            };
+                            from: string;
+                            rows: {
+                                [key: string]: string | number | null;
+                            }[];
+                            to: string;
+                            tz: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shares": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The share links of sites you may share, newest first */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            shares: {
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** @description the email of whoever made it */
+                                createdBy: string;
+                                expired: boolean;
+                                expiresAt: string | null;
+                                frameAncestors: string[];
+                                hasPassword: boolean;
+                                id: string;
+                                /** @enum {unknown} */
+                                kind: "site" | "dashboard";
+                                lastViewedAt: string | null;
+                                name: string;
+                                /** @description the sites it may show */
+                                sites: string[];
+                                /** @description the site id or the dashboard id */
+                                target: string;
+                                /** @description how many times it was opened */
+                                views: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Make a read-only share link to a site's dashboard or a custom dashboard
+         * @description Give exactly one of `site` and `dashboard`. Anyone with the link (and the password, if set) sees that dashboard and nothing else: no other site, no query its widgets do not draw, no write. The link is in this answer only.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description or share this custom dashboard */
+                        dashboard?: string;
+                        /** @description absent: until revoked */
+                        expiresInDays?: number;
+                        /** @description the pages that may embed it in an iframe (its `frame-ancestors`); absent or empty: none */
+                        frameAncestors?: string[];
+                        /** @description a note for you */
+                        name?: string;
+                        /** @description viewers must give it; kept as a scrypt hash */
+                        password?: string;
+                        /** @description share this site's dashboard */
+                        site?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            share: {
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** @description the email of whoever made it */
+                                createdBy: string;
+                                expired: boolean;
+                                expiresAt: string | null;
+                                frameAncestors: string[];
+                                hasPassword: boolean;
+                                id: string;
+                                /** @enum {unknown} */
+                                kind: "site" | "dashboard";
+                                lastViewedAt: string | null;
+                                name: string;
+                                /** @description the sites it may show */
+                                sites: string[];
+                                /** @description the site id or the dashboard id */
+                                target: string;
+                                /** @description how many times it was opened */
+                                views: number;
+                            };
+                            /** @description the link to hand out (also the iframe's src); shown this once: only its hash is kept */
+                            url: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shares/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke a share link: its viewers are refused from their next request */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @enum {boolean} */
+                            revoked: true;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/sites": {
         parameters: {
             query?: never;
@@ -19297,6 +22580,401 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your API tokens, newest first (never their secrets) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            tokens: {
+                                /** Format: date-time */
+                                createdAt: string;
+                                expired: boolean;
+                                /** Format: date-time */
+                                expiresAt: string;
+                                id: string;
+                                /** @description the last use, to within a minute; null when never used */
+                                lastUsedAt: string | null;
+                                name: string;
+                                scopes: ("reports:read" | "dashboards:manage" | "ingest:admin")[];
+                                sites: string[];
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Create an API token; its secret is in this answer only
+         * @description The token acts for you on its sites, with only the actions of its scopes, and never beyond your own role on each site at the time of each request: lose the role, and the token loses it too; disabled or deleted, all your tokens stop working.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description days until it stops working (default 90) */
+                        expiresInDays?: number;
+                        /** @description what the token is for */
+                        name: string;
+                        scopes: ("reports:read" | "dashboards:manage" | "ingest:admin")[];
+                        /** @description the sites it reaches; you need a role on each that allows every scope */
+                        sites: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description `Authorization: Bearer <secret>`: shown this once; only its SHA-256 is kept, so it cannot be shown again */
+                            secret: string;
+                            token: {
+                                /** Format: date-time */
+                                createdAt: string;
+                                expired: boolean;
+                                /** Format: date-time */
+                                expiresAt: string;
+                                id: string;
+                                /** @description the last use, to within a minute; null when never used */
+                                lastUsedAt: string | null;
+                                name: string;
+                                scopes: ("reports:read" | "dashboards:manage" | "ingest:admin")[];
+                                sites: string[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tokens/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke one of your API tokens: it stops working at once */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @enum {boolean} */
+                            revoked: true;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            error: string;
+                            message: string;
+                            statusCode: number;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/users": {
         parameters: {
             query?: never;
@@ -19561,7 +23239,7 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        /** Delete a user with their roles, sessions and pending reset links */
+        /** Delete a user with their roles, sessions, API tokens and pending reset links */
         delete: {
             parameters: {
                 query?: never;
@@ -20058,6 +23736,41 @@ export interface paths {
                 };
             };
         };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/share/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    token: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;

@@ -27,6 +27,27 @@ export function clearToken(): void {
   write(null);
 }
 
+/**
+ * Which session a token belongs to (its user and session ids), so a renewed access token of the
+ * same session is told apart from a sign-in as someone else. An unreadable token is its own.
+ */
+export function sessionOf(token: string | null): string | null {
+  if (token === null) return null;
+  try {
+    const part = token.split(".")[1] ?? "";
+    const claims = JSON.parse(atob(part.replaceAll("-", "+").replaceAll("_", "/"))) as {
+      sub?: unknown;
+      sid?: unknown;
+    };
+    if (typeof claims.sub === "string" && typeof claims.sid === "string") {
+      return `${claims.sub} ${claims.sid}`;
+    }
+  } catch {
+    // Not a JWT we can read: compare the token itself.
+  }
+  return token;
+}
+
 export function subscribeToken(listener: Listener): () => void {
   listeners.add(listener);
   return () => {

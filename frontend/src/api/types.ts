@@ -31,6 +31,14 @@ export type Site = SitesResponse["sites"][number];
 export type NewSite = BodyOf<"/api/v1/sites">;
 export type SiteStatus = ResultOf<"/api/v1/sites/{id}/status", "get">;
 
+export type OpenedShare = ResultOf<"/api/v1/shared/open">;
+export type ApiToken = ResultOf<"/api/v1/tokens", "get">["tokens"][number];
+export type NewApiToken = BodyOf<"/api/v1/tokens">;
+export type TokenCreated = ResultOf<"/api/v1/tokens">;
+export type ShareLink = ResultOf<"/api/v1/shares", "get">["shares"][number];
+export type NewShareLink = BodyOf<"/api/v1/shares">;
+export type ShareCreated = ResultOf<"/api/v1/shares">;
+
 export type QuerySpec = BodyOf<"/api/v1/query">;
 export type QueryResult = ResultOf<"/api/v1/query">;
 export type Row = QueryResult["rows"][number];

@@ -19,10 +19,10 @@ import type { Board, LayoutItem, Widget } from "./model.ts";
 import { drawnSource, rangeProblem, type Viewer } from "./viewer.ts";
 import { WidgetBuilder } from "./WidgetBuilder.tsx";
 
-const COLS = 12;
-const ROW = 44;
+export const COLS = 12;
+export const ROW = 44;
 /** Below this width the grid becomes one column, in layout order, and cannot be edited. */
-const NARROW = 720;
+export const NARROW = 720;
 
 /** One custom dashboard: its widgets on a grid, under the viewer's period and filters. */
 export default function BoardPage({ id }: { id: string }) {
@@ -346,7 +346,8 @@ export function freeSlot(layout: readonly LayoutItem[], size: { w: number; h: nu
   }
 }
 
-function WidgetCard({
+/** One widget in its card; the edit actions only while editing (also the shared view's, share/). */
+export function WidgetCard({
   widget,
   viewer,
   editing,

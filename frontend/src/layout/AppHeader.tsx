@@ -1,6 +1,7 @@
 import { signOut } from "../api/client.ts";
 import type { Site, User } from "../api/types.ts";
 import { Link, navigate } from "../router.ts";
+import { SETTINGS_PATH } from "../settings/nav.ts";
 import { PAGES, switchTo } from "../state/dash.ts";
 import { useDash } from "../state/scope.tsx";
 import { ThemeToggle } from "../ui/ThemeToggle.tsx";
@@ -55,6 +56,13 @@ export function AppHeader({
           aria-current={state.board || window.location.pathname === "/boards" ? "page" : undefined}
         >
           Custom dashboards
+        </Link>
+        <Link
+          to={SETTINGS_PATH}
+          className="topbar-link"
+          aria-current={window.location.pathname.startsWith(SETTINGS_PATH) ? "page" : undefined}
+        >
+          Settings
         </Link>
         <span className="topbar-spacer" />
         <ThemeToggle />

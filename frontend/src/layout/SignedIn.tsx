@@ -4,6 +4,7 @@ import { useMe, useSiteStatus, useSites } from "../api/queries.ts";
 import type { Site } from "../api/types.ts";
 import { DashboardPage } from "../pages/DashboardPage.tsx";
 import { navigate, useLocation } from "../router.ts";
+import { SETTINGS_PATH } from "../settings/nav.ts";
 import { SiteSetup } from "../sites/SiteSetup.tsx";
 import { dashHref, type PageKey } from "../state/dash.ts";
 import { ScopeProvider, useDash } from "../state/scope.tsx";
@@ -23,6 +24,7 @@ const VitalsPage = lazy(() => import("../pages/VitalsPage.tsx"));
 // Custom dashboards: the builder, the grid and every visual come with them.
 const BoardsPage = lazy(() => import("../boards/BoardsPage.tsx"));
 const BoardPage = lazy(() => import("../boards/BoardPage.tsx"));
+const SettingsPage = lazy(() => import("../settings/SettingsPage.tsx"));
 
 const PAGES: Record<Exclude<PageKey, "dashboard">, React.ComponentType> = {
   realtime: RealtimePage,
@@ -41,15 +43,16 @@ export function SignedIn() {
   const { pathname } = useLocation();
   const adding = pathname === ADD_SITE_PATH;
   const boards = pathname === "/boards" || state.board !== null;
+  const settings = pathname === SETTINGS_PATH || pathname.startsWith(`${SETTINGS_PATH}/`);
   const list = sites.data?.sites;
   const site = list?.find((s) => s.id === state.site) ?? null;
 
   // "/" and unknown sites go to the last site opened here, else the first one.
   useEffect(() => {
-    if (adding || boards || !list?.length || site) return;
+    if (adding || boards || settings || !list?.length || site) return;
     const fallback = list.find((s) => s.id === rememberedSite()) ?? list[0];
     if (fallback) navigate(dashHref({ ...state, site: fallback.id }), { replace: true });
-  }, [adding, boards, list, site, state]);
+  }, [adding, boards, settings, list, site, state]);
 
   useEffect(() => {
     if (site) rememberSite(site.id);
@@ -59,6 +62,16 @@ export function SignedIn() {
   if (sites.isPending) body = <Loading>Loading sites…</Loading>;
   else if (sites.isError)
     body = <ErrorNotice message={errorMessage(sites.error)} onRetry={() => sites.refetch()} />;
+  else if (settings)
+    body = (
+      <ErrorBoundary
+        fallback={<ErrorNotice message="This page could not be loaded. Reload to try again." />}
+      >
+        <Suspense fallback={<Loading>Loading…</Loading>}>
+          <SettingsPage />
+        </Suspense>
+      </ErrorBoundary>
+    );
   else if (!list?.length || adding) body = <NoSites user={me.data} first={!list?.length} />;
   else if (boards)
     body = (

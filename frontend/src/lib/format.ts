@@ -44,3 +44,11 @@ export function change(now: number | null, before: number | null, points = false
   if (before === 0) return now === 0 ? 0 : null;
   return Math.round(((now - before) / before) * 100) || 0;
 }
+
+const instant = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short" });
+
+/** An ISO 8601 instant in the viewer's zone: "3 Dec 2026, 09:41". */
+export function formatInstant(iso: string): string {
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? iso : instant.format(date);
+}

@@ -1,8 +1,8 @@
-import { useState } from "react";
 import { useSiteStatus } from "../api/queries.ts";
 import type { Site } from "../api/types.ts";
 import { CopyBlock } from "../ui/CopyBlock.tsx";
-import { proxyRecipes, snippetFor } from "./recipes.ts";
+import { ProxyRecipes } from "./ProxyRecipes.tsx";
+import { snippetFor } from "./recipes.ts";
 
 const POLL_MS = 3000;
 
@@ -12,9 +12,6 @@ const POLL_MS = 3000;
  */
 export function SiteSetup({ site, onDone }: { site: Site; onDone: () => void }) {
   const status = useSiteStatus(site.id, POLL_MS);
-  const recipes = proxyRecipes(window.location.origin, site);
-  const [recipe, setRecipe] = useState(recipes[0]?.key ?? "");
-  const chosen = recipes.find((r) => r.key === recipe) ?? recipes[0];
   const data = status.data;
   const arrived = Boolean(data && (data.firstEventAt || data.events24h > 0));
   const botsOnly = Boolean(data && !arrived && data.botEvents24h > 0);
@@ -35,26 +32,7 @@ export function SiteSetup({ site, onDone }: { site: Site; onDone: () => void }) 
           </li>
           <li>
             <h2>Forward /sl/ on your domain to this server</h2>
-            <div className="tabs" role="tablist" aria-label="Proxy recipes">
-              {recipes.map((r) => (
-                <button
-                  key={r.key}
-                  type="button"
-                  role="tab"
-                  aria-selected={r.key === chosen?.key}
-                  className="tab"
-                  onClick={() => setRecipe(r.key)}
-                >
-                  {r.label}
-                </button>
-              ))}
-            </div>
-            {chosen && (
-              <>
-                <CopyBlock label={`${chosen.label} configuration`} text={chosen.text} />
-                <p className="muted">{chosen.note}</p>
-              </>
-            )}
+            <ProxyRecipes site={site} />
           </li>
           <li>
             <h2>Open your site in a browser</h2>

@@ -30,6 +30,15 @@ describe("the view in the URL", () => {
     );
   });
 
+  it("keeps a share link's view on the link's page", () => {
+    const state = readDash("/share/abc.def", "?period=7d");
+    expect(state).toMatchObject({ share: "abc.def", site: null, board: null, period: "7d" });
+    expect(dashHref({ ...state, period: "91d", compare: "previous_period" })).toBe(
+      "/share/abc.def?period=91d&compare=previous_period",
+    );
+    expect(dashHref(switchTo(state, { page: "realtime" }))).toMatch(/^\/share\/abc\.def/);
+  });
+
   it("keeps defaults out of the URL and ignores what it does not know", () => {
     const state = readDash("/sites/a.test", "?period=nope&metric=x&g=century&compare=1");
     expect(state).toMatchObject({ period: "30d", metric: "visitors", granularity: null });

@@ -23,6 +23,8 @@ export interface DashState {
   site: string | null;
   /** A custom dashboard (`/boards/<id>`), instead of a site's page. */
   board: string | null;
+  /** A share link's token (`/share/<token>`): the view stays on that link's page. */
+  share: string | null;
   page: PageKey;
   period: PeriodKey;
   from?: string;
@@ -51,6 +53,7 @@ export function readDash(pathname: string, search: string): DashState {
   const parts = pathname.split("/").filter(Boolean);
   const site = parts[0] === "sites" && parts[1] ? decodeURIComponent(parts[1]) : null;
   const board = parts[0] === "boards" && parts[1] ? decodeURIComponent(parts[1]) : null;
+  const share = parts[0] === "share" && parts[1] ? parts[1] : null;
   const query = new URLSearchParams(search);
   const period = query.get("period") ?? "";
   const compare = query.get("compare");
@@ -65,6 +68,7 @@ export function readDash(pathname: string, search: string): DashState {
   return {
     site,
     board,
+    share,
     page: pageOf(parts[2]),
     period: isPeriodKey(period) ? period : DEFAULT_PERIOD,
     ...(period === "custom" ? { from: query.get("from") ?? "", to: query.get("to") ?? "" } : {}),
@@ -79,10 +83,12 @@ export function readDash(pathname: string, search: string): DashState {
 }
 
 export function dashHref(state: DashState): string {
-  if (!state.site && !state.board) return "/";
-  const path = state.board
-    ? `/boards/${encodeURIComponent(state.board)}`
-    : `/sites/${encodeURIComponent(state.site ?? "")}${state.page === "dashboard" ? "" : `/${state.page}`}`;
+  if (!state.site && !state.board && !state.share) return "/";
+  const path = state.share
+    ? `/share/${state.share}`
+    : state.board
+      ? `/boards/${encodeURIComponent(state.board)}`
+      : `/sites/${encodeURIComponent(state.site ?? "")}${state.page === "dashboard" ? "" : `/${state.page}`}`;
   const query = new URLSearchParams();
   if (state.period !== DEFAULT_PERIOD) query.set("period", state.period);
   if (state.period === "custom") {
