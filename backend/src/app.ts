@@ -10,6 +10,7 @@ import { dashboardRoutes } from "./routes/dashboards.ts";
 import { exportRoutes } from "./routes/exports.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { ingestRoutes } from "./routes/ingest.ts";
+import { oidcRoutes } from "./routes/oidc.ts";
 import { openApiRoutes, registerOpenApi } from "./routes/openapi.ts";
 import { queryRoutes } from "./routes/query.ts";
 import { reportRoutes } from "./routes/reports.ts";
@@ -95,6 +96,7 @@ export async function buildApp(ctx: AppContext, options: FastifyServerOptions = 
   await app.register(
     async (api) => {
       await api.register(authRoutes, { ctx });
+      await api.register(oidcRoutes, { ctx });
       await api.register(userRoutes, { ctx });
       await api.register(tokenRoutes, { ctx });
       await api.register(siteRoutes, { ctx });

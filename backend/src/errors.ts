@@ -124,6 +124,55 @@ export const errors = {
       "LINK_EXPIRED",
       `This ${what === "invitation" ? "invitation" : "password reset"} link expired at ${at}; ask an admin for a new one`,
     ),
+  oidcDisabled: () =>
+    new ApiError(
+      404,
+      "OIDC_DISABLED",
+      "Sign-in with an OpenID provider is not enabled (auth.oidc)",
+    ),
+  /** The callback came without the sign-in attempt this browser started (or it ran out). */
+  oidcNoAttempt: () =>
+    new ApiError(
+      400,
+      "OIDC_STATE",
+      "No sign-in attempt of this browser is waiting (it ran out after 10 minutes, or started elsewhere): start again from the sign-in page",
+    ),
+  oidcStateMismatch: () =>
+    new ApiError(
+      400,
+      "OIDC_STATE",
+      "The state in the provider's answer is not the one this sign-in attempt sent: start again from the sign-in page",
+    ),
+  /** The provider refused the sign-in (error=… in the callback). */
+  oidcDenied: (error: string, description: string) =>
+    new ApiError(
+      401,
+      "OIDC_DENIED",
+      `The provider refused the sign-in: ${error}${description ? ` (${description})` : ""}`,
+    ),
+  oidcCodeInvalid: (description: string) =>
+    new ApiError(
+      401,
+      "OIDC_CODE_INVALID",
+      `The provider did not accept the authorization code: it expired or was already used${description ? ` (${description})` : ""}; start again from the sign-in page`,
+    ),
+  /** The token answer or ID token failed a check (signature, issuer, audience, nonce…). */
+  oidcInvalidResponse: (why: string) =>
+    new ApiError(401, "OIDC_INVALID_RESPONSE", `The provider's answer failed a check: ${why}`),
+  oidcUnmapped: (why: string) => new ApiError(403, "OIDC_UNMAPPED", why),
+  oidcNoAccount: (email: string) =>
+    new ApiError(
+      403,
+      "OIDC_NO_ACCOUNT",
+      `${email} has no Sightline account, and auth.oidc.createUsers is false: ask an admin for an invitation`,
+    ),
+  /** Discovery or the token endpoint could not be reached. */
+  oidcUnavailable: () =>
+    new ApiError(
+      502,
+      "OIDC_UNAVAILABLE",
+      "The OpenID provider could not be reached: try again later",
+    ),
   accountDisabled: () =>
     new ApiError(403, "ACCOUNT_DISABLED", "This account is disabled: ask an admin to enable it"),
   userExists: (email: string) =>

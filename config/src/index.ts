@@ -16,6 +16,7 @@ export {
   durationMs,
   type LoadOptions,
   loadSettings,
+  type OidcSettings,
   type Settings,
   SettingsError,
   settingsSchema,

@@ -90,3 +90,65 @@ describe("loadSettings", () => {
     expect(durationMs("7d")).toBe(604_800_000);
   });
 });
+
+describe("auth.oidc", () => {
+  const rules =
+    "    roles:\n      - value: staff\n        sites: { example.com: viewer }\n      - value: ops\n        instanceAdmin: true\n";
+
+  it("reads the provider, the client and the claim-to-role rules, with env overrides", () => {
+    const cwd = dir(
+      `auth:\n  oidc:\n    enabled: true\n    issuer: https://id.example.com\n    clientId: sightline\n${rules}`,
+    );
+    const s = loadSettings({ cwd, env: { SIGHTLINE_AUTH_OIDC_CLIENT_SECRET: "s3cret" } });
+    expect(s.auth.oidc).toMatchObject({
+      enabled: true,
+      issuer: "https://id.example.com",
+      clientId: "sightline",
+      clientSecret: "s3cret",
+      scopes: ["openid", "email", "profile"],
+      roleClaim: "groups",
+      createUsers: true,
+      roles: [
+        { value: "staff", instanceAdmin: false, sites: { "example.com": "viewer" } },
+        { value: "ops", instanceAdmin: true, sites: {} },
+      ],
+    });
+  });
+
+  it("names each missing or unsafe setting when enabled", () => {
+    const cwd = dir(
+      "auth:\n  oidc:\n    enabled: true\n    issuer: http://id.example.com\n    scopes: [email]\n",
+    );
+    let message = "";
+    try {
+      loadSettings({ cwd, env: {} });
+    } catch (error) {
+      expect(error).toBeInstanceOf(SettingsError);
+      message = (error as Error).message;
+    }
+    expect(message).toContain("auth.oidc.clientId: is required when auth.oidc.enabled is true");
+    expect(message).toContain("auth.oidc.issuer: must be an https:// URL");
+    expect(message).toContain('auth.oidc.scopes: must include "openid"');
+    expect(message).toContain("auth.oidc.roles: must hold at least one rule");
+  });
+
+  it("refuses a rule that gives no role and a role that does not exist", () => {
+    const empty = dir("auth:\n  oidc:\n    roles:\n      - value: staff\n");
+    expect(() => loadSettings({ cwd: empty, env: {} })).toThrow(
+      /auth\.oidc\.roles\.0: gives no role: set instanceAdmin: true or sites/,
+    );
+    const unknown = dir(
+      "auth:\n  oidc:\n    roles:\n      - value: ops\n        sites: { a.com: boss }\n",
+    );
+    expect(() => loadSettings({ cwd: unknown, env: {} })).toThrow(
+      /auth\.oidc\.roles\.0\.sites\.a\.com: must be owner, admin, editor or viewer/,
+    );
+  });
+
+  it("allows http:// issuers on localhost only", () => {
+    const cwd = dir(
+      `auth:\n  oidc:\n    enabled: true\n    issuer: http://127.0.0.1:9999\n    clientId: x\n${rules}`,
+    );
+    expect(loadSettings({ cwd, env: {} }).auth.oidc.issuer).toBe("http://127.0.0.1:9999");
+  });
+});

@@ -19,6 +19,46 @@ export function wholeFileMaxBytes(batchBytes: number): number {
   return WHOLE_FILE_BATCHES * batchBytes;
 }
 
+/** Site roles as backend/src/auth/permissions.ts defines them (the backend checks they agree). */
+const siteRole = z.enum(["owner", "admin", "editor", "viewer"], {
+  error: "must be owner, admin, editor or viewer",
+});
+
+/** One rule of the claim-to-role mapping: people whose claim holds `value` get these roles. */
+const oidcRoleRule = z.strictObject({
+  value: z.string().min(1, "must name a claim value, such as a group"),
+  instanceAdmin: z.boolean().default(false),
+  /** Role by site id. */
+  sites: z.record(z.string().min(1), siteRole).default({}),
+});
+
+const httpUrl = z
+  .union([z.literal(""), z.url({ protocol: /^https?$/, error: "must be an http(s) URL" })])
+  .default("");
+
+const oidcSettings = z
+  .strictObject({
+    enabled: z.boolean().default(false),
+    /** The provider's issuer URL; its /.well-known/openid-configuration is read at first use. */
+    issuer: httpUrl,
+    clientId: z.string().default(""),
+    /** Empty: a public client (PKCE only, no client authentication). */
+    clientSecret: z.string().default(""),
+    /** Empty: <the address the request came to>/api/v1/auth/oidc/callback. */
+    redirectUrl: httpUrl,
+    scopes: z
+      .array(z.string().regex(/^[\x21\x23-\x5b\x5d-\x7e]+$/, "must be a scope name"))
+      .default(["openid", "email", "profile"]),
+    /** The button says "Sign in with <label>". */
+    label: z.string().min(1).max(60).default("single sign-on"),
+    /** The claim (in the ID token or the userinfo answer) the rules match: a string or a list. */
+    roleClaim: z.string().min(1).default("groups"),
+    roles: z.array(oidcRoleRule).default([]),
+    /** Create an account at first sign-in for someone a rule maps (false: admins create them). */
+    createUsers: z.boolean().default(true),
+  })
+  .prefault({});
+
 /** Every setting, its type and default. config/sightline.example.yaml documents each one. */
 const settingsObject = z.strictObject({
   dataDir: z.string().min(1).default("./data"),
@@ -56,6 +96,8 @@ const settingsObject = z.strictObject({
       sessionTtl: duration.default("30d"),
       /** Invitation links expire after this long (password reset links after a day). */
       invitationTtl: duration.default("7d"),
+      /** Sign-in with an OpenID Connect provider, besides passwords (backend/src/auth/oidc.ts). */
+      oidc: oidcSettings,
     })
     .prefault({}),
   admin: z
@@ -143,6 +185,53 @@ const settingsObject = z.strictObject({
 
 /** The settings with the rules that tie two of them together. */
 export const settingsSchema = settingsObject.superRefine((s, ctx) => {
+  const oidc = s.auth.oidc;
+  if (oidc.enabled) {
+    const need = (key: "issuer" | "clientId", what: string) => {
+      if (oidc[key] === "") {
+        ctx.addIssue({
+          code: "custom",
+          path: ["auth", "oidc", key],
+          message: `is required when auth.oidc.enabled is true: ${what}`,
+        });
+      }
+    };
+    need("issuer", "the provider's issuer URL");
+    need("clientId", "the client id registered at the provider");
+    for (const key of ["issuer", "redirectUrl"] as const) {
+      const url = oidc[key];
+      if (url.startsWith("http:") && !isLoopback(new URL(url).hostname)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["auth", "oidc", key],
+          message: "must be an https:// URL (http:// only on localhost or 127.0.0.1)",
+        });
+      }
+    }
+    if (!oidc.scopes.includes("openid")) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["auth", "oidc", "scopes"],
+        message: 'must include "openid"',
+      });
+    }
+    if (oidc.roles.length === 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["auth", "oidc", "roles"],
+        message: `must hold at least one rule mapping a value of the claim "${oidc.roleClaim}" to roles: without one nobody may sign in`,
+      });
+    }
+  }
+  oidc.roles.forEach((rule, i) => {
+    if (!rule.instanceAdmin && Object.keys(rule.sites).length === 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["auth", "oidc", "roles", i],
+        message: `gives no role: set instanceAdmin: true or sites (site id: role) for "${rule.value}"`,
+      });
+    }
+  });
   // Larger spool files would quietly miss the embedded engine's fast path: say so at start-up.
   const most = wholeFileMaxBytes(s.shipper.batchBytes);
   if (s.clickhouse.url === "" && s.spool.maxFileBytes > most) {
@@ -155,6 +244,11 @@ export const settingsSchema = settingsObject.superRefine((s, ctx) => {
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
+export type OidcSettings = Settings["auth"]["oidc"];
+
+function isLoopback(host: string): boolean {
+  return host === "localhost" || host === "127.0.0.1" || host === "[::1]";
+}
 
 export class SettingsError extends Error {
   override name = "SettingsError";

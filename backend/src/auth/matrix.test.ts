@@ -222,6 +222,14 @@ const SAMPLES: Record<string, Sample> = {
     ok: 404,
     request: () => ({ payload: { token: "not-a-real-reset-token", password } }),
   },
+  "GET /api/v1/auth/methods": { who: "public", ok: 200, request: () => ({}) },
+  // auth.oidc is off here: the flow's routes answer 404 to everyone (src/routes/oidc.test.ts).
+  "GET /api/v1/auth/oidc/start": { who: "public", ok: 404, request: () => ({}) },
+  "GET /api/v1/auth/oidc/callback": {
+    who: "public",
+    ok: 404,
+    request: () => ({ url: "/api/v1/auth/oidc/callback?code=x&state=y" }),
+  },
   "GET /api/v1/openapi.json": { who: "public", ok: 200, request: () => ({}) },
   "GET /api/v1/docs": { who: "public", ok: 200, request: () => ({}) },
 

@@ -38,7 +38,7 @@ const ALL: readonly SiteRole[] = SITE_ROLES;
 export const ACTIONS = {
   public: {
     scope: "public",
-    verb: "sign in, set up the first admin, accept an invitation or a reset link, read the API document",
+    verb: "see how to sign in, sign in (with a password or the OpenID provider), set up the first admin, accept an invitation or a reset link, read the API document",
   },
   "account.use": {
     scope: "account",

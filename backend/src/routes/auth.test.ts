@@ -417,3 +417,15 @@ describe("changing your password", () => {
     await signIn({ email: USER.email, password: "brand new lanterns of october" });
   });
 });
+
+describe("with auth.oidc off (the default)", () => {
+  it("says so on /auth/methods and answers 404 on the OIDC routes", async () => {
+    const methods = await stack.app.inject({ method: "GET", url: "/api/v1/auth/methods" });
+    expect(methods.json()).toEqual({ password: true, oidc: null });
+    for (const url of ["/api/v1/auth/oidc/start", "/api/v1/auth/oidc/callback?code=x&state=y"]) {
+      const res = await stack.app.inject({ method: "GET", url });
+      expect(res.statusCode).toBe(404);
+      expect(res.json()).toMatchObject({ code: "OIDC_DISABLED" });
+    }
+  });
+});

@@ -135,7 +135,8 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = async 
       if (wait > 0) throw errors.tooManyAttempts(wait);
       const user = ctx.store.users.byEmail(email);
       // Unknown emails are checked against a decoy hash, so the time does not tell them apart.
-      const ok = await passwords().verifyOrDecoy(password, user?.passwordHash);
+      // Accounts made by OIDC sign-in have no password (""): they take the decoy's time too.
+      const ok = await passwords().verifyOrDecoy(password, user?.passwordHash || undefined);
       if (!user || !ok || user.disabled) {
         throttle.failed(email, address);
         throw errors.invalidCredentials();

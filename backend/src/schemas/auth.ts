@@ -73,6 +73,32 @@ export const RefreshBody = Type.Object(
 
 export const AuthStatus = Type.Object({ setupRequired: Type.Boolean() });
 
+export const AuthMethods = Type.Object({
+  password: Type.Literal(true),
+  /** Null when auth.oidc is off. */
+  oidc: Type.Union([
+    Type.Null(),
+    Type.Object({
+      /** The button says "Sign in with <label>". */
+      label: Type.String(),
+      /** Open it in the browser (a navigation, not a fetch): it redirects to the provider. */
+      startUrl: Type.String(),
+    }),
+  ]),
+});
+
+/** What the provider adds to the redirect URL (RFC 6749 4.1.2, RFC 9207 `iss`). */
+export const OidcCallbackQuery = Type.Object(
+  {
+    code: Type.Optional(Type.String({ maxLength: 4096 })),
+    state: Type.Optional(Type.String({ maxLength: 1024 })),
+    iss: Type.Optional(Type.String({ maxLength: 2048 })),
+    error: Type.Optional(Type.String({ maxLength: 256 })),
+    error_description: Type.Optional(Type.String({ maxLength: 2048 })),
+  },
+  { additionalProperties: Type.String({ maxLength: 4096 }) },
+);
+
 export const PasswordChangeBody = Type.Object(
   { currentPassword: Type.String({ minLength: 1, maxLength: 1024 }), newPassword: NewPassword },
   { additionalProperties: false },

@@ -1,7 +1,14 @@
 import { skipToken, useMutation, useQuery } from "@tanstack/react-query";
 import { apiFetch } from "./client.ts";
 import { setToken } from "./token.ts";
-import type { AuthResponse, AuthStatus, SiteStatus, SitesResponse, User } from "./types.ts";
+import type {
+  AuthMethods,
+  AuthResponse,
+  AuthStatus,
+  SiteStatus,
+  SitesResponse,
+  User,
+} from "./types.ts";
 
 export interface LoginInput {
   email: string;
@@ -14,6 +21,7 @@ export interface SetupInput extends LoginInput {
 
 export const queryKeys = {
   authStatus: ["auth", "status"] as const,
+  authMethods: ["auth", "methods"] as const,
   me: ["me"] as const,
   sites: ["sites"] as const,
   status: (site: string) => ["sites", site, "status"] as const,
@@ -23,6 +31,15 @@ export function useAuthStatus() {
   return useQuery({
     queryKey: queryKeys.authStatus,
     queryFn: ({ signal }) => apiFetch<AuthStatus>("/api/v1/auth/status", { auth: false, signal }),
+  });
+}
+
+/** Password, and the OpenID provider's button when the server has one. */
+export function useAuthMethods() {
+  return useQuery({
+    queryKey: queryKeys.authMethods,
+    queryFn: ({ signal }) => apiFetch<AuthMethods>("/api/v1/auth/methods", { auth: false, signal }),
+    staleTime: Number.POSITIVE_INFINITY,
   });
 }
 

@@ -24,6 +24,7 @@ export type ResultOf<P extends keyof paths, M extends "get" | "post" | "put" | "
 export type User = ResultOf<"/api/v1/me", "get">;
 export type Role = User["role"];
 export type AuthStatus = ResultOf<"/api/v1/auth/status", "get">;
+export type AuthMethods = ResultOf<"/api/v1/auth/methods", "get">;
 export type AuthResponse = ResultOf<"/api/v1/auth/login">;
 export type SitesResponse = ResultOf<"/api/v1/sites", "get">;
 export type Site = SitesResponse["sites"][number];

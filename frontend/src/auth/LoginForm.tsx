@@ -1,12 +1,14 @@
 import { type FormEvent, useState } from "react";
 import { errorMessage } from "../api/client.ts";
-import { useLogin } from "../api/queries.ts";
+import { useAuthMethods, useLogin } from "../api/queries.ts";
 import { ErrorNotice } from "../ui/Notice.tsx";
 
 export function LoginForm() {
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
   const login = useLogin();
+  // Without an answer (an older server, a blip) the page offers passwords only.
+  const provider = useAuthMethods().data?.oidc ?? null;
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -44,6 +46,15 @@ export function LoginForm() {
       <button type="submit" className="button" disabled={login.isPending}>
         {login.isPending ? "Signing in…" : "Sign in"}
       </button>
+      {provider && (
+        <>
+          <p className="auth-or">or</p>
+          {/* A navigation, not a fetch: the server sends the browser on to the provider. */}
+          <a className="button button-secondary" href={provider.startUrl}>
+            Sign in with {provider.label}
+          </a>
+        </>
+      )}
     </form>
   );
 }

@@ -157,3 +157,54 @@ describe("first-admin setup form", () => {
     expect(getToken()).toBeNull();
   });
 });
+
+describe("sign-in with the OpenID provider", () => {
+  it("offers the provider's button when the server has one, as a link to the start route", async () => {
+    stubFetch({
+      "GET /api/v1/auth/status": () => json(200, { setupRequired: false }),
+      "GET /api/v1/auth/methods": () =>
+        json(200, {
+          password: true,
+          oidc: { label: "Example ID", startUrl: "/api/v1/auth/oidc/start" },
+        }),
+    });
+    renderWithClient(<LoginPage />);
+    const link = await screen.findByRole("link", { name: "Sign in with Example ID" });
+    expect(link.getAttribute("href")).toBe("/api/v1/auth/oidc/start");
+  });
+
+  it("offers passwords only when the provider is off", async () => {
+    const { calls } = stubFetch({
+      "GET /api/v1/auth/status": () => json(200, { setupRequired: false }),
+      "GET /api/v1/auth/methods": () => json(200, { password: true, oidc: null }),
+    });
+    renderWithClient(<LoginPage />);
+    await screen.findByRole("heading", { name: "Sign in" });
+    await waitFor(() => expect(calls.some((c) => c.path === "/api/v1/auth/methods")).toBe(true));
+    expect(screen.queryByRole("link")).toBeNull();
+  });
+
+  it("back from the provider, swaps the refresh cookie for a token and drops the marker", async () => {
+    window.history.replaceState(null, "", "/?signin=oidc&x=1");
+    const { calls } = stubFetch({
+      "GET /api/v1/auth/status": () => json(200, { setupRequired: false }),
+      "POST /api/v1/auth/refresh": () => json(200, { token: "jwt-from-oidc", expiresIn: 900 }),
+    });
+    renderWithClient(<LoginPage />);
+    await waitFor(() => expect(getToken()).toBe("jwt-from-oidc"));
+    expect(window.location.search).toBe("?x=1");
+    expect(calls.filter((c) => c.path === "/api/v1/auth/refresh")).toHaveLength(1);
+  });
+
+  it("says so when the session cannot be picked up", async () => {
+    window.history.replaceState(null, "", "/?signin=oidc");
+    stubFetch({
+      "GET /api/v1/auth/status": () => json(200, { setupRequired: false }),
+      "POST /api/v1/auth/refresh": () => json(401, { code: "REFRESH_INVALID", message: "no" }),
+    });
+    renderWithClient(<LoginPage />);
+    const alert = await screen.findByRole("alert");
+    expect(alert.textContent).toContain("Signing in with the provider did not complete");
+    expect(getToken()).toBeNull();
+  });
+});
