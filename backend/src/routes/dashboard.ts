@@ -39,7 +39,9 @@ export async function registerDashboard(
     },
   });
   // A share link's page: the dashboard, framable only by the origins its owner listed.
-  app.get<{ Params: { token: string } }>("/share/:token", async (request, reply) => {
+  // A page, not part of the API: kept out of the OpenAPI document like the static files.
+  const page = { schema: { hide: true } };
+  app.get<{ Params: { token: string } }>("/share/:token", page, async (request, reply) => {
     const origins = options.shareFrameAncestors?.(request.params.token) ?? [];
     reply.header("content-security-policy", frameableCsp(origins));
     if (origins.length) reply.raw.removeHeader("x-frame-options");
