@@ -14,7 +14,6 @@ import {
 } from "@sightline/collector-node";
 import {
   deleteSiteData,
-  Materializer,
   migrate,
   openClickHouse,
   type Settings,
@@ -120,12 +119,6 @@ export async function startStack(
     shipper.start();
   }
 
-  // Sessions and rollups follow the events; reports merge what it has not reached yet.
-  const materializer = settings.materializer.enabled
-    ? new Materializer({ client: ch.session(), log })
-    : null;
-  materializer?.start(settings.materializer.intervalMs);
-
   const app = await buildApp(
     {
       settings,
@@ -179,7 +172,6 @@ export async function startStack(
     ch,
     store,
     shipper,
-    materializer,
     /** A fresh one-time admin setup token when there is no user yet, else null. */
     passwords,
     issueSetupToken: () => (store.users.count() === 0 ? setupToken.issue() : null),
@@ -188,7 +180,6 @@ export async function startStack(
       await app.close();
       await writer.close();
       await shipper?.stop();
-      await materializer?.stop();
       await ch.close();
       await store.close();
     },

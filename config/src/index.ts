@@ -5,13 +5,7 @@ export {
   type QueryParams,
   READ_SETTINGS,
 } from "./clickhouse.ts";
-export {
-  MIGRATIONS_DIR,
-  type Migration,
-  type MigrationContext,
-  migrate,
-  readMigrations,
-} from "./migrate.ts";
+export { MIGRATIONS_DIR, type Migration, migrate, readMigrations } from "./migrate.ts";
 export {
   durationMs,
   type LoadOptions,
@@ -39,4 +33,3 @@ export {
   SiteReader,
   type StoredSite,
 } from "./sites.ts";
-export * from "./storage/index.ts";

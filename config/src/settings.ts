@@ -141,14 +141,6 @@ const settingsObject = z.strictObject({
       archiveKeepDays: z.number().int().positive().default(30),
     })
     .prefault({}),
-  materializer: z
-    .strictObject({
-      /** Writes sessions and rollups from new events. Off: run it in one other process. */
-      enabled: z.boolean().default(true),
-      /** How often it looks for new events. */
-      intervalMs: z.number().int().positive().default(5_000),
-    })
-    .prefault({}),
   collector: z
     .strictObject({
       /** Standalone collector only: worker processes; 0 = one per CPU core. */

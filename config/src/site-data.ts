@@ -1,19 +1,9 @@
 import type { ClickHouseClient } from "@clickhouse/client";
 import { DATABASE } from "./clickhouse.ts";
 import type { Retention } from "./sites.ts";
-import { ROLLUPS } from "./storage/rollups.ts";
 
-/** Every table whose rows a site's retention governs: raw events, bots, sessions, rollups. */
-export const SITE_TABLES: readonly string[] = [
-  "events",
-  "bot_events",
-  "session_slots",
-  "sessions",
-  ...ROLLUPS.map((r) => r.table),
-];
-
-/** Tables that also hold a site's rows for a while, with a fixed lifetime of their own. */
-const SITE_LOGS = ["slot_log"] as const;
+/** Every table that holds rows of a site (raw events, bots, and the two rollups). */
+export const SITE_TABLES = ["events", "bot_events", "events_hourly", "visitor_slots"] as const;
 
 /**
  * Writes a site's retention override, reloads the dictionary the TTLs read, and re-applies the
@@ -41,12 +31,12 @@ export async function setSiteRetention(
 }
 
 /**
- * Deletes every row of a site: events, bot events, sessions, rollups and its retention override. One
+ * Deletes every row of a site: events, bot events, both rollups and its retention override. One
  * `ALTER TABLE … DELETE` per table with the site id bound, waiting for each mutation
  * (`mutations_sync`), so success means the rows are gone.
  */
 export async function deleteSiteData(client: ClickHouseClient, site: string): Promise<void> {
-  for (const table of [...SITE_TABLES, ...SITE_LOGS, "site_retention"]) {
+  for (const table of [...SITE_TABLES, "site_retention"]) {
     await client.command({
       query: `ALTER TABLE ${DATABASE}.${table} DELETE WHERE site_id = {site:String}`,
       query_params: { site },

@@ -19,17 +19,13 @@ const config = parse(
   sinks: Record<string, Record<string, unknown> & { inputs: string[] }>;
 };
 
-/**
- * Names of the columns an insert fills (not the MATERIALIZED ones the table computes) of the first
- * CREATE TABLE in `file`, or of the one that creates `table`.
- */
+/** Column names of the first CREATE TABLE in `sql`, or of the one that creates `table`. */
 function columnsOf(file: string, table?: string): string[] {
   let sql = readFileSync(join(MIGRATIONS_DIR, file), "utf8");
   if (table) sql = sql.slice(sql.indexOf(`CREATE TABLE IF NOT EXISTS sightline.${table}\n`));
   const body = sql.slice(sql.indexOf("(") + 1, sql.indexOf("\n)"));
   return body
     .split("\n")
-    .filter((l) => !/\bMATERIALIZED\b/.test(l))
     .map((l) => /^\s+(\w+)\s+\S/.exec(l)?.[1])
     .filter((c): c is string => Boolean(c));
 }

@@ -63,7 +63,7 @@ export const COLUMNS = {
   utm_campaign: column(LC, text(URL_PART), ""),
   utm_term: column("String", text(URL_PART), ""),
   utm_content: column("String", text(URL_PART), ""),
-  country: column("FixedString(2)", z.union([z.literal(""), z.string().regex(/^[A-Z]{2}$/)]), ""),
+  country: column(LC, z.union([z.literal(""), z.string().regex(/^[A-Z]{2}$/)]), ""),
   region: column(LC, text(128), ""),
   city: column(LC, text(128), ""),
   browser: column(LC, text(64), ""),

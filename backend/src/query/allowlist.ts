@@ -1,40 +1,25 @@
 import type { Params } from "./params.ts";
+import type { SessionColumn } from "./sessions.ts";
 
 /**
  * Every dimension a client may name, and the SQL it stands for. Identifiers in compiled SQL come
  * only from here; a property key is a bound parameter inside `props[...]`.
- *
- * A dimension is read two ways. On events (raw or a rollup, which keep the raw column names) its
- * `sql` is an expression of the event's columns. On sessions (sightline.sessions) its `session`
- * says what it means for a session: the value of its first event (`column`), one value per page
- * it viewed or event name it had (`array`: a session counts under each), or its start time
- * (`time`). A dimension without `session` cannot group or filter session metrics directly.
  */
 export interface DimensionDef {
-  /** The SQL on event columns, or a function of the query's zone (SQL) and time column. */
-  sql: string | ((zone: string, ts?: string) => string);
-  /** Raw event columns it reads. */
+  /** The SQL, or a function of the query's time-zone placeholder for local-time dimensions. */
+  sql: string | ((zone: string) => string);
+  /** Raw columns it reads. */
   columns: readonly string[];
-  session?: { column: string } | { array: "pages" | "names" } | { time: true };
-  /** Only sessions know it (entry and exit page): events read it from their session. */
-  sessionOnly?: boolean;
+  /** Derived from the query-time session (entry and exit page): the session column it reads. */
+  session?: SessionColumn;
 }
 
-const column = (name: string): DimensionDef => ({
-  sql: name,
-  columns: [name],
-  session: { column: name },
-});
+const column = (name: string): DimensionDef => ({ sql: name, columns: [name] });
 
 export const DIMENSIONS: Readonly<Record<string, DimensionDef>> = {
-  page: { sql: "pathname", columns: ["pathname"], session: { array: "pages" } },
-  entry_page: {
-    sql: "s_entry",
-    columns: [],
-    session: { column: "entry_page" },
-    sessionOnly: true,
-  },
-  exit_page: { sql: "s_exit", columns: [], session: { column: "exit_page" }, sessionOnly: true },
+  page: column("pathname"),
+  entry_page: { sql: "s_entry", columns: ["pathname"], session: "s_entry" },
+  exit_page: { sql: "s_exit", columns: ["pathname"], session: "s_exit" },
   hostname: column("hostname"),
   referrer: column("referrer"),
   referrer_domain: column("referrer_domain"),
@@ -44,12 +29,7 @@ export const DIMENSIONS: Readonly<Record<string, DimensionDef>> = {
   utm_campaign: column("utm_campaign"),
   utm_term: column("utm_term"),
   utm_content: column("utm_content"),
-  // FixedString(2): an unknown country is two zero bytes, shown as "".
-  country: {
-    sql: "replaceAll(toString(country), '\\0', '')",
-    columns: ["country"],
-    session: { column: "replaceAll(toString(country), '\\0', '')" },
-  },
+  country: column("country"),
   region: column("region"),
   city: column("city"),
   browser: column("browser"),
@@ -58,30 +38,19 @@ export const DIMENSIONS: Readonly<Record<string, DimensionDef>> = {
   os_version: column("os_version"),
   device: column("device"),
   language: column("language"),
-  event: { sql: "name", columns: ["name"], session: { array: "names" } },
-  currency: { sql: "currency", columns: ["currency"] },
-  /** 1 (Monday) to 7 (Sunday), in the query's zone; a session's is its start's. */
-  day_of_week: {
-    sql: (zone, ts = "ts") => `toString(toDayOfWeek(${ts}, 0, ${zone}))`,
-    columns: ["ts"],
-    session: { time: true },
-  },
-  /** "00" to "23", in the query's zone; a session's is its start's. */
-  hour_of_day: {
-    sql: (zone, ts = "ts") => `leftPad(toString(toHour(${ts}, ${zone})), 2, '0')`,
-    columns: ["ts"],
-    session: { time: true },
-  },
+  event: column("name"),
+  currency: column("currency"),
+  /** 1 (Monday) to 7 (Sunday), in the query's zone. */
+  day_of_week: { sql: (zone) => `toString(toDayOfWeek(ts, 0, ${zone}))`, columns: ["ts"] },
+  /** "00" to "23", in the query's zone. */
+  hour_of_day: { sql: (zone) => `leftPad(toString(toHour(ts, ${zone})), 2, '0')`, columns: ["ts"] },
 };
 
 const PROPERTY = /^prop:(.{1,64})$/su;
 
 /** A dimension with its SQL made concrete: local-time dimensions read the query's zone. */
 export interface ResolvedDimension extends DimensionDef {
-  name: string;
   sql: string;
-  /** For local-time dimensions: the SQL on another time column (rollup hours). */
-  at?: (ts: string) => string;
 }
 
 /** The SQL of a dimension, or null when the name is not allowed. */
@@ -89,27 +58,12 @@ export function dimension(name: string, params: Params): ResolvedDimension | nul
   if (Object.hasOwn(DIMENSIONS, name)) {
     const d = DIMENSIONS[name];
     if (!d) return null;
-    const local = typeof d.sql === "function" ? d.sql : null;
-    return {
-      ...d,
-      name,
-      sql: local ? local(params.zone()) : (d.sql as string),
-      ...(local ? { at: (ts: string) => local(params.zone(), ts) } : {}),
-    };
+    return { ...d, sql: typeof d.sql === "function" ? d.sql(params.zone()) : d.sql };
   }
   const key = PROPERTY.exec(name)?.[1];
   if (key === undefined) return null;
-  return { name, sql: `props[${params.bind(key, "String")}]`, columns: ["props"] };
+  return { sql: `props[${params.bind(key, "String")}]`, columns: ["props"] };
 }
 
-/** The SQL of a dimension on a session row (`ts` is its start), or null when sessions lack it. */
-export function sessionSql(d: ResolvedDimension): string | null {
-  const s = d.session;
-  if (!s) return null;
-  if ("column" in s) return s.column;
-  if ("time" in s) return d.sql;
-  return null;
-}
-
-/** Columns every event query reads besides those of its dimensions and metrics. */
-export const BASE_COLUMNS = ["site_id", "event_id", "ts", "name", "visitor", "is_bot"] as const;
+/** Columns every query reads besides those of its dimensions and metrics. */
+export const BASE_COLUMNS = ["site_id", "event_id", "ts", "name", "visitor_id", "is_bot"] as const;

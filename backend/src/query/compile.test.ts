@@ -15,7 +15,7 @@ const spec = (extra: Partial<QuerySpec> = {}): QuerySpec => ({
 const compile = (s: QuerySpec) => compileQuery(s, resolveRange(s, s.granularity));
 
 describe("compileQuery", () => {
-  it("binds every client value and takes identifiers only from the allowlists", () => {
+  it("binds every value and takes identifiers only from the allowlists", () => {
     const q = compile(
       spec({
         dimensions: ["page", "prop:plan"],
@@ -23,105 +23,90 @@ describe("compileQuery", () => {
         metrics: [{ name: "sum", property: "price", event: "purchase" }],
       }),
     );
-    for (const value of ["plan", "c-DE", "price", "purchase"]) {
+    for (const value of ["a.test", "Europe/Berlin", "plan", "c-DE", "price", "purchase"]) {
       expect(q.sql).not.toContain(value);
     }
     expect(Object.values(q.params)).toEqual(
-      expect.arrayContaining(["plan", ["c-DE", "c-FR"], "price", "purchase"]),
+      expect.arrayContaining([["a.test"], "Europe/Berlin", "plan", ["c-DE", "c-FR"], "price"]),
     );
-    // Site ids and zones are checked against our lists first, and may stand as literals.
-    expect(q.sql).toContain("['a.test']");
     expect(q.sql).toMatch(/^SELECT /);
     expect(q.columns.map((c) => c.name)).toEqual(["page", "prop:plan", "sum(price)"]);
   });
 
   it("reads human traffic unless bots are asked for", () => {
-    const humans = compile(spec({ dimensions: ["prop:plan"] }));
+    const humans = compile(spec({ dimensions: ["page"] }));
     expect(humans.sql).toContain("FROM sightline.events\n");
     expect(humans.sql).toContain("is_bot = 0");
     const all = compile(spec({ dimensions: ["page"], includeBots: true }));
     expect(all.sql).toContain("sightline.events_with_bots");
     expect(all.sql).not.toContain("is_bot = 0");
-    expect(all.sources).toEqual(["events"]);
   });
 
-  it("binds nothing but client text, so reports without any run beside each other", () => {
-    const plain = compile(
-      spec({ granularity: "day", dimensions: ["page"], metrics: ["visitors", "bounce_rate"] }),
-    );
-    expect(plain.params).toEqual({});
-    expect(plain.sql).toContain("makeDateTime64(2026, 3, 1, 0, 0, 0, 0, 3, 'Europe/Berlin')");
-    expect(plain.sql).toContain("site_id IN ['a.test']");
-    // A site id or zone that does not look like one is bound like any client text.
-    const odd = compile(spec({ sites: ["A'B"], tz: "Europe/Berlin" }));
-    expect(Object.values(odd.params)).toContainEqual(["A'B"]);
-    expect(odd.sql).not.toContain("A'B");
+  it("derives sessions and collapses duplicates only when a metric needs it", () => {
+    expect(compile(spec()).sql).not.toMatch(/session_no|FINAL/);
+    const sessions = compile(spec({ metrics: ["bounce_rate"], tz: "Asia/Kolkata" }));
+    expect(sessions.sql).toContain("session_no");
+    expect(sessions.sql).toContain("s_pageviews");
+    expect(sessions.sql).not.toContain("s_entry");
+    expect(compile(spec({ dimensions: ["entry_page"] })).sql).toContain("s_entry");
+    expect(compile(spec({ metrics: ["revenue"] })).sql).toContain("FINAL");
   });
 
-  it("reads event metrics from the smallest rollup that has every column they need", () => {
-    const sourcesOf = (extra: Partial<QuerySpec>) => compile(spec(extra)).sources;
-    expect(sourcesOf({ metrics: ["visitors", "pageviews", "events"] })).toEqual(["rollup_hourly"]);
-    expect(sourcesOf({ granularity: "day", metrics: ["visitors"] })).toEqual(["rollup_hourly"]);
-    expect(sourcesOf({ dimensions: ["event"], metrics: ["events", "visitors"] })).toEqual([
-      "rollup_events",
-    ]);
-    expect(sourcesOf({ dimensions: ["country"], metrics: ["pageviews"] })).toEqual(["rollup_geo"]);
-    expect(sourcesOf({ dimensions: ["browser"], metrics: ["visitors"] })).toEqual([
-      "rollup_devices",
-    ]);
-    expect(sourcesOf({ dimensions: ["utm_campaign"], metrics: ["visitors"] })).toEqual([
-      "rollup_sources",
-    ]);
-    expect(
-      sourcesOf({ dimensions: ["page"], metrics: ["visitors", "engaged_time", "scroll_depth"] }),
-    ).toEqual(["rollup_pages"]);
-    // Goals: each from the rollup that knows it, beside the visitors of all.
-    expect(
-      sourcesOf({
-        metrics: [
-          "visitors",
-          { name: "conversions", goal: { page: "/pricing" } },
-          { name: "converted_visitors", goal: { event: "signup" } },
-        ],
-      }),
-    ).toEqual(["rollup_hourly", "rollup_pages", "rollup_events"]);
-    // Bots, minute buckets, properties, revenue, exact visitors and mixed columns: raw events.
-    for (const raw of [
-      { includeBots: true },
-      { to: "2026-03-02", granularity: "minute" as const },
-      { dimensions: ["prop:plan"] },
-      { metrics: ["revenue" as const] },
-      { exact: true },
-      { dimensions: ["country"], filters: [{ dimension: "page", op: "is" as const, value: "/" }] },
+  it("unfolds sessions, not events, for ungrouped and unfiltered session metrics", () => {
+    // A half-hour zone keeps this on raw events (visitor_slots needs whole-hour ranges).
+    const totals = compile(
+      spec({ metrics: ["sessions", "session_duration"], tz: "Asia/Kolkata" }),
+    ).sql;
+    expect(totals).toContain("ARRAY JOIN arrayEnumerate(sessions) AS session_no");
+    expect(totals).not.toContain("ARRAY JOIN evs");
+    // Counts beside them, a grouping or a filter need the event rows back.
+    for (const other of [
+      spec({ metrics: ["sessions", "visitors"] }),
+      spec({ metrics: ["sessions"], dimensions: ["page"] }),
+      spec({ metrics: ["sessions"], filters: [{ dimension: "country", op: "is", value: "DE" }] }),
     ]) {
-      expect(sourcesOf(raw), JSON.stringify(raw)).toEqual(["events"]);
+      expect(compile(other).sql).toContain("ARRAY JOIN evs");
     }
-    // Hour buckets of a zone 30 minutes off the hour never match rollup hours; days do.
-    expect(sourcesOf({ tz: "Asia/Kolkata", granularity: "hour", to: "2026-03-02" })).toEqual([
-      "events",
-    ]);
-    expect(sourcesOf({ tz: "Asia/Kolkata", granularity: "day" })).toEqual(["rollup_hourly"]);
   });
 
-  it("reads session metrics from the sessions, joined with event metrics on the query's keys", () => {
-    const both = compile(
-      spec({ dimensions: ["channel"], metrics: ["visitors", "sessions", "bounce_rate"] }),
-    );
-    expect(both.sources).toEqual(["rollup_sources", "sessions"]);
-    expect(both.sql).toContain("FULL OUTER JOIN");
-    expect(both.sql).toContain("sightline.sessions FINAL");
-    // Grouped by entry page, counts are of whole sessions too; other event metrics join events
-    // to their sessions.
-    expect(
-      compile(spec({ dimensions: ["entry_page"], metrics: ["visitors", "pageviews", "sessions"] }))
-        .sources,
-    ).toEqual(["sessions"]);
-    const engaged = compile(spec({ dimensions: ["exit_page"], metrics: ["engaged_time"] }));
-    expect(engaged.sources).toEqual(["events"]);
-    expect(engaged.sql).toContain("ASOF INNER JOIN");
-    expect(() => compile(spec({ dimensions: ["currency"], metrics: ["sessions"] }))).toThrow(
-      /session metrics cannot be grouped by "currency"/,
-    );
+  it("reads the hourly rollup only when it can answer exactly", () => {
+    const rollup = spec({ metrics: ["events", "pageviews", "visitors"], dimensions: ["event"] });
+    expect(compile(rollup).source.name).toBe("events_hourly");
+    expect(compile(rollup).sql).toContain("uniqExactMerge(visitors)");
+    expect(compile(rollup).sql).not.toContain("is_bot");
+    expect(compile({ ...rollup, granularity: "hour" }).source.name).toBe("events_hourly");
+    // Half-hour zones, bots, minute buckets, other columns and other metrics need raw events.
+    for (const raw of [
+      { ...rollup, tz: "Asia/Kolkata" },
+      { ...rollup, includeBots: true },
+      { ...rollup, to: "2026-03-02", granularity: "minute" as const },
+      { ...rollup, dimensions: ["page"] },
+      { ...rollup, filters: [{ dimension: "country", op: "is" as const, value: "DE" }] },
+      { ...rollup, metrics: ["bounce_rate" as const] },
+    ]) {
+      expect(compile(raw).source.name).toBe("events");
+    }
+  });
+
+  it("reads session totals from visitor_slots only when it can answer exactly", () => {
+    const totals = spec({
+      metrics: ["sessions", "bounce_rate", "views_per_session", "session_duration"],
+    });
+    const q = compile(totals);
+    expect(q.source.name).toBe("visitor_slots");
+    expect(q.sql).toContain("sightline.visitor_slots FINAL");
+    expect(q.sql).not.toMatch(/is_bot|sightline\.events\b/);
+    // Half-hour zones, bots, groupings, filters, time buckets and event counts need raw events.
+    for (const raw of [
+      { ...totals, tz: "Asia/Kolkata" },
+      { ...totals, includeBots: true },
+      { ...totals, dimensions: ["page"] },
+      { ...totals, granularity: "day" as const },
+      { ...totals, filters: [{ dimension: "country", op: "is" as const, value: "DE" }] },
+      { ...totals, metrics: ["sessions" as const, "visitors" as const] },
+    ]) {
+      expect(compile(raw).source.name).toBe("events");
+    }
   });
 
   it("names the field of a bad spec", () => {

@@ -1,16 +1,18 @@
-import { sqlInteger } from "@sightline/config";
 import { errors } from "../errors.ts";
-import type { Column, QuerySpec } from "../schemas/query.ts";
-import { dimension, type ResolvedDimension } from "./allowlist.ts";
-import { type CompiledFilter, parseFilters } from "./filters.ts";
-import { type CompiledMetric, compileMetric, type EventMetric } from "./metrics.ts";
+import type { Column, Filter, QuerySpec } from "../schemas/query.ts";
+import { BASE_COLUMNS, dimension, type ResolvedDimension } from "./allowlist.ts";
+import { type CompiledFilter, compileFilters } from "./filters.ts";
+import {
+  type CompiledMetric,
+  compileMetric,
+  renderAtom,
+  renderMerge,
+  renderState,
+} from "./metrics.ts";
 import { Params } from "./params.ts";
-import { eventsTable, type Scope, scopeCondition } from "./scope.ts";
-import { eventsWithSessions, sessionFamily } from "./sessions.ts";
-import { chooseRollup, type EventPlan, eventSubquery } from "./source.ts";
-import { bucketExpression, type Range, rangeBounds } from "./time.ts";
-
-export type { Scope } from "./scope.ts";
+import { type SessionColumn, sessionized, sessionRows, slotSessionRows } from "./sessions.ts";
+import { chooseSource, RAW_EVENTS, type Source, VISITOR_SLOTS } from "./source.ts";
+import { bucketExpression, type Range, rangeCondition, wholeHourZone } from "./time.ts";
 
 export interface OutputColumn extends Column {
   /** The SQL alias; fixed by the compiler (t, d0…, m0…). */
@@ -23,16 +25,67 @@ export interface CompiledQuery {
   sql: string;
   params: Params["values"];
   columns: OutputColumn[];
-  /** What it reads: rollup tables, "events" (raw) and "sessions". */
-  sources: string[];
+  source: Source;
 }
 
-/** Metrics that, in a query grouped by entry or exit page, are read from whole sessions. */
-const ON_SESSIONS: Record<string, (exact: boolean) => string> = {
-  visitors: (exact) => (exact ? "uniqExact(visitor)" : "uniqCombined64(visitor)"),
-  pageviews: () => "sum(pageviews)",
-  events: () => "sum(events)",
-};
+export interface Scope {
+  sites: readonly string[];
+  includeBots?: boolean;
+  filters?: readonly Filter[];
+}
+
+/**
+ * The WHERE of every report: sites, time range and bots. Shared by the compiler and the
+ * special reports (funnels, retention, journeys), so all of them agree on what is counted.
+ */
+export function baseCondition(
+  scope: Scope,
+  range: Range,
+  params: Params,
+  source: Source = RAW_EVENTS,
+): string {
+  return [
+    `site_id IN ${params.bind(scope.sites, "Array(String)")}`,
+    rangeCondition(range, params),
+    source.botCondition(scope.includeBots ?? false),
+  ].join(" AND ");
+}
+
+/** `table` or `table FINAL`, collapsing duplicate deliveries for value aggregates. */
+export function fromClause(
+  source: Source,
+  includeBots: boolean | undefined,
+  dedupe: boolean,
+): string {
+  const table = source.table(includeBots ?? false);
+  return dedupe && source.supportsFinal ? `${table} FINAL` : table;
+}
+
+/**
+ * FROM and WHERE for the reports that write their own SQL (funnels, retention, web vitals): the
+ * scope's events, or, when a filter needs sessions (entry or exit page), those events with their
+ * sessions, so the filter can read them. `columns` are those the report itself reads.
+ */
+export function filteredEvents(
+  scope: Scope,
+  range: Range,
+  params: Params,
+  filters: CompiledFilter,
+  columns: ReadonlySet<string>,
+  options: { exactTime: boolean; dedupe?: boolean },
+): { from: string; where: string } {
+  const used = new Set([...columns, ...filters.columns]);
+  const source = chooseSource({
+    columns: used,
+    sessions: filters.session,
+    exactTime: options.exactTime,
+  });
+  const table = fromClause(source, scope.includeBots, options.dedupe ?? false);
+  const where = baseCondition(scope, range, params, source);
+  return filters.session
+    ? { from: `(${sessionized(table, where, used, filters.sessionColumns)})`, where: filters.sql }
+    : { from: table, where: `${where} AND ${filters.sql}` };
+}
 
 function uniqueLabels(columns: Column[]): void {
   const seen = new Set<string>();
@@ -46,24 +99,18 @@ function uniqueLabels(columns: Column[]): void {
   }
 }
 
-/**
- * Compiles a spec over one range into a single SELECT. Event metrics come from the smallest rollup
- * that has what they need (src/query/source.ts), or from raw events; session metrics from the
- * sessions (src/query/sessions.ts). When both kinds are asked for, their aggregates are joined
- * on the query's keys. Client text is bound; nothing else is (params.ts).
- */
+/** Compiles a spec over one range into a single SELECT with bound values only. */
 export function compileQuery(spec: QuerySpec, range: Range): CompiledQuery {
   const params = new Params(range.tz);
-  const exact = spec.exact === true;
   const dims: ResolvedDimension[] = (spec.dimensions ?? []).map((name, i) => {
     const d = dimension(name, params);
     if (!d) throw errors.badRequest(`body/dimensions/${i}: unknown dimension "${name}"`);
     return d;
   });
   const metrics: CompiledMetric[] = spec.metrics.map((m, i) =>
-    compileMetric(m, `body/metrics/${i}`, params, exact),
+    compileMetric(m, `body/metrics/${i}`, params),
   );
-  const filters = parseFilters(spec.filters, params);
+  const filters = compileFilters(spec.filters, params);
 
   const columns: OutputColumn[] = [
     ...(spec.granularity
@@ -84,89 +131,96 @@ export function compileQuery(spec: QuerySpec, range: Range): CompiledQuery {
   ];
   uniqueLabels(columns);
 
-  const bounds = rangeBounds(range, params);
-  const tz = params.timeZoneSql(range.tz);
-  const granularity = spec.granularity;
-  const bucket = granularity ? (ts: string) => bucketExpression(granularity, tz, ts) : undefined;
-  // Grouped by entry or exit page, counts are of whole sessions too.
-  const bySession = dims.some((d) => d.sessionOnly);
-  const onSessions: { alias: string; sql: string }[] = [];
-  const onEvents: { alias: string; metric: EventMetric }[] = [];
-  for (const [i, m] of metrics.entries()) {
-    const alias = `m${i}`;
-    const instead = ON_SESSIONS[m.name];
-    if (m.kind === "session") onSessions.push({ alias, sql: m.sql });
-    else if (bySession && instead && m.label === m.name)
-      onSessions.push({ alias, sql: instead(exact) });
-    else onEvents.push({ alias, metric: m });
-  }
+  const sessions =
+    filters.session || dims.some((d) => d.session) || metrics.some((m) => m.sessionExpr);
+  const used = new Set<string>([
+    ...BASE_COLUMNS,
+    ...dims.flatMap((d) => d.columns),
+    ...metrics.flatMap((m) => m.columns),
+    ...filters.columns,
+  ]);
+  // Session metrics alone, ungrouped and unfiltered, need one row per session, not per event.
+  const sessionTotals =
+    sessions &&
+    !spec.granularity &&
+    dims.length === 0 &&
+    !filters.session &&
+    filters.sql === "1" &&
+    metrics.every((m) => m.atoms.length === 0);
+  const source = chooseSource({
+    columns: used,
+    sessions,
+    exactTime: spec.granularity === "minute",
+    includeBots: spec.includeBots ?? false,
+    rollupMetrics: metrics.every((m) => m.rollup !== undefined),
+    wholeHourZone: wholeHourZone(range),
+    sessionTotals,
+  });
+  const from = fromClause(
+    source,
+    spec.includeBots,
+    metrics.some((m) => m.dedupe),
+  );
+  const where = baseCondition(spec, range, params, source);
+  const tz = params.bind(range.tz, "String");
 
-  const plan: EventPlan = {
-    scope: spec,
-    range,
-    bounds,
-    params,
-    bucket,
-    granularity,
-    dims,
-    filters,
-    exactTime: granularity === "minute",
-  };
-  const subqueries: string[] = [];
-  const sources: string[] = [];
-  if (onEvents.length) {
-    const all = chooseRollup(
-      plan,
-      onEvents.map((m) => m.metric),
-    );
-    // One rollup for all when one can; otherwise each metric from the best it has.
-    const groups = new Map<
-      string,
-      { rollup: ReturnType<typeof chooseRollup>; list: typeof onEvents }
-    >();
-    for (const m of onEvents) {
-      const rollup = all ?? chooseRollup(plan, [m.metric]);
-      const key = rollup?.table ?? "events";
-      const group = groups.get(key) ?? { rollup, list: [] };
-      group.list.push(m);
-      groups.set(key, group);
-    }
-    for (const { rollup, list } of groups.values()) {
-      const sub = eventSubquery(plan, list, rollup);
-      subqueries.push(sub.sql);
-      sources.push(sub.source);
-    }
-  }
-  if (onSessions.length) {
-    subqueries.push(
-      sessionFamily({
-        scope: spec,
-        bounds,
-        params,
-        bucket: bucket?.("ts"),
-        dims,
-        filters,
-        metrics: onSessions,
-      }),
-    );
-    sources.push("sessions");
-  }
+  const keySelects = [
+    ...(spec.granularity ? [`${bucketExpression(spec.granularity, tz)} AS t`] : []),
+    ...dims.map((d, i) => `${d.sql} AS d${i}`),
+  ];
+  const keys = [...(spec.granularity ? ["t"] : []), ...dims.map((_, i) => `d${i}`)];
+  const groupBy = keys.length ? `\nGROUP BY ${keys.join(", ")}` : "";
+  const tail = `${groupBy}\nORDER BY ${orderBy(spec, columns)}\nLIMIT ${params.bind(spec.limit ?? 100, "UInt32")}`;
 
-  const keys = [...(granularity ? ["t"] : []), ...dims.map((_, i) => `d${i}`)];
-  const from = subqueries
-    .map((sql, k) => `(${sql}) AS f${k}`)
-    .reduce((acc, next) =>
-      keys.length
-        ? `${acc}\nFULL OUTER JOIN ${next} USING (${keys.join(", ")})`
-        : `${acc}\nCROSS JOIN ${next}`,
+  let sql: string;
+  if (!sessions) {
+    const selects = [
+      ...keySelects,
+      ...metrics.map(
+        (m, i) =>
+          `${source.rollup && m.rollup ? m.rollup : m.combine(m.atoms.map(renderAtom))} AS m${i}`,
+      ),
+    ];
+    sql = `SELECT ${selects.join(", ")}\nFROM ${from}\nWHERE ${where} AND ${filters.sql}${tail}`;
+  } else {
+    // Two levels: one row per (group, session) with partial aggregate states, then merged per
+    // group; session metrics then see each session once per group, with its whole-session values.
+    const states = metrics.flatMap((m, i) =>
+      m.atoms.map((a, j) => `${renderState(a)} AS a${i}_${j}`),
     );
-  const outputs = [...keys, ...metrics.map((_, i) => `m${i}`)];
-  const limit = spec.limit ?? 100;
-  const sql = `SELECT ${outputs.join(", ")}
-FROM ${from}
-ORDER BY ${orderBy(spec, columns)}
-LIMIT ${sqlInteger(limit)}`;
-  return { sql, params: params.values, columns, sources };
+    const wanted = new Set<SessionColumn>([
+      ...filters.sessionColumns,
+      ...dims.flatMap((d) => (d.session ? [d.session] : [])),
+      ...metrics.flatMap((m) => m.sessionColumns ?? []),
+    ]);
+    const inner = [
+      ...keySelects,
+      "site_id",
+      "visitor_id",
+      "session_no",
+      ...(wanted.has("s_pageviews") ? ["any(s_pageviews) AS sp"] : []),
+      ...(wanted.has("s_duration") ? ["any(s_duration) AS sdur"] : []),
+      ...states,
+    ];
+    const outer = [
+      ...keys,
+      ...metrics.map(
+        (m, i) =>
+          `${m.sessionExpr ?? m.combine(m.atoms.map((a, j) => renderMerge(a, `a${i}_${j}`)))} AS m${i}`,
+      ),
+    ];
+    sql = sessionTotals
+      ? `SELECT ${outer.join(", ")}
+FROM (${source === VISITOR_SLOTS ? slotSessionRows(from, where) : sessionRows(from, where, used, wanted)})${tail}`
+      : `SELECT ${outer.join(", ")}
+FROM (
+  SELECT ${inner.join(", ")}
+  FROM (${sessionized(from, where, used, wanted)})
+  WHERE ${filters.sql}
+  GROUP BY ${[...keys, "site_id", "visitor_id", "session_no"].join(", ")}
+)${tail}`;
+  }
+  return { sql, params: params.values, columns, source };
 }
 
 function orderBy(spec: QuerySpec, columns: OutputColumn[]): string {
@@ -191,28 +245,4 @@ function orderBy(spec: QuerySpec, columns: OutputColumn[]): string {
       parts.push(`${c.alias} ASC`);
   }
   return parts.join(", ");
-}
-
-/**
- * FROM and WHERE for the reports that write their own SQL over raw events (funnels, web vitals,
- * properties, realtime): the scope's events in the range, joined to their sessions when a filter
- * reads entry or exit page. `columns` are those the report itself reads.
- */
-export function filteredEvents(
-  scope: Scope,
-  range: Range,
-  params: Params,
-  filters: CompiledFilter,
-  columns: ReadonlySet<string>,
-  options: { dedupe?: boolean } = {},
-): { from: string; where: string } {
-  const table = `${eventsTable(scope.includeBots)}${options.dedupe ? " FINAL" : ""}`;
-  const bounds = rangeBounds(range, params);
-  const where = `${scopeCondition(scope, params)} AND ts >= ${bounds.start} AND ts < ${bounds.end}`;
-  if (!filters.session) return { from: table, where: `${where} AND ${filters.sql}` };
-  const used = ["event_id", "name", ...columns, ...filters.columns];
-  return {
-    from: `(${eventsWithSessions(scope, table, where, used, bounds, params)})`,
-    where: filters.sql,
-  };
 }

@@ -224,33 +224,15 @@ export function inScope(rows: readonly EventRow[], scope: Scope): EventRow[] {
   });
 }
 
-/** The rows of the scope's sites (bots only when asked for), each event id once, at any time. */
-export function ofSites(rows: readonly EventRow[], scope: Scope): EventRow[] {
-  const seen = new Set<string>();
-  return rows.filter((row) => {
-    if (seen.has(row.event_id)) return false;
-    const keep = scope.sites.includes(row.site_id) && (scope.includeBots || row.is_bot === 0);
-    if (keep) seen.add(row.event_id);
-    return keep;
-  });
-}
-
 export interface Session {
   key: string;
   visitor: string;
   rows: EventRow[];
-  /** Its first event: the session's source, place and device. */
-  first: EventRow;
   pageviews: number;
   duration: number;
   entry: string;
   exit: string;
-  /** Its pageviews' paths in time order, reloads of one page collapsed. */
-  pages: string[];
 }
-
-const byTime = (a: EventRow, b: EventRow) =>
-  msOf(a) - msOf(b) || (a.event_id < b.event_id ? -1 : a.event_id > b.event_id ? 1 : 0);
 
 /** Sessions: one visitor on one site, split when more than 30 minutes pass between events. */
 export function sessionsOf(rows: readonly EventRow[]): Session[] {
@@ -261,22 +243,21 @@ export function sessionsOf(rows: readonly EventRow[]): Session[] {
   }
   const sessions: Session[] = [];
   for (const [key, list] of byVisitor) {
-    const sorted = [...list].sort(byTime);
+    const sorted = [...list].sort(
+      (a, b) => msOf(a) - msOf(b) || (a.event_id < b.event_id ? -1 : 1),
+    );
     let current: EventRow[] = [];
     const close = () => {
       if (!current.length) return;
       const views = current.filter((e) => e.name === "pageview");
-      const paths = views.map((e) => e.pathname);
       sessions.push({
         key: `${key}|${sessions.length}`,
         visitor: key,
         rows: current,
-        first: current[0] as EventRow,
         pageviews: views.length,
         duration: (msOf(current.at(-1) as EventRow) - msOf(current[0] as EventRow)) / 1000,
         entry: views[0]?.pathname ?? "",
         exit: views.at(-1)?.pathname ?? "",
-        pages: paths.filter((p, i) => i === 0 || p !== paths[i - 1]),
       });
       current = [];
     };
@@ -288,17 +269,6 @@ export function sessionsOf(rows: readonly EventRow[]): Session[] {
     close();
   }
   return sessions;
-}
-
-/**
- * The sessions of a report's scope: made of all the scope's events (a range does not cut them),
- * counted in the range their first event falls in (local days of the zone).
- */
-export function sessionsIn(rows: readonly EventRow[], scope: Scope): Session[] {
-  return sessionsOf(ofSites(rows, scope)).filter((s) => {
-    const day = localDay(msOf(s.first), scope.tz);
-    return day >= scope.from && day <= scope.to;
-  });
 }
 
 export const distinct = <T>(xs: readonly T[]) => new Set(xs).size;

@@ -86,7 +86,7 @@ export function queryMeta(): QueryMeta {
     metrics: MetricObject.properties.name.enum.map((name) => ({
       name,
       ...METRICS[name],
-      session: compileMetric(sampleMetric(name), "meta", new Params()).kind === "session",
+      session: compileMetric(sampleMetric(name), "meta", new Params()).sessionExpr !== undefined,
     })),
     dimensions: Object.entries(DIMENSIONS).map(([name, def]) => ({
       name,

@@ -23,12 +23,12 @@ function toRow(raw: RawRow, columns: OutputColumn[]): Row {
   return row;
 }
 
-/** Whether a result is a time series that shows every bucket of its range. */
-const filled = (spec: QuerySpec) =>
-  spec.granularity !== undefined && !spec.dimensions?.length && !spec.sort?.length;
-
 /** A time series with every bucket of the range present, empty ones zero (or null for averages). */
-function fill(buckets: { t: string }[], q: CompiledQuery, rows: Row[]): Row[] {
+async function fill(ch: Reader, spec: QuerySpec, range: Range, q: CompiledQuery, rows: Row[]) {
+  if (!spec.granularity || spec.dimensions?.length || spec.sort?.length) return rows;
+  const params = new Params();
+  const sql = bucketListQuery(range, spec.granularity, params);
+  const buckets = await readReport<{ t: string }>(ch, sql, params.values);
   const found = new Map(rows.map((r) => [r.time, r]));
   return buckets.map(({ t }) => {
     const label = isoLabel(t);
@@ -43,26 +43,21 @@ function fill(buckets: { t: string }[], q: CompiledQuery, rows: Row[]): Row[] {
 
 async function runOver(ch: Reader, spec: QuerySpec, range: Range) {
   const q = compileQuery(spec, range);
-  const list = new Params();
-  // The bucket list is its own statement, sent beside the query rather than after it.
-  const [raw, buckets] = await Promise.all([
-    readReport<RawRow>(ch, q.sql, q.params),
-    filled(spec) && spec.granularity
-      ? readReport<{ t: string }>(ch, bucketListQuery(range, spec.granularity, list), list.values)
-      : null,
-  ]);
-  const rows = raw.map((r) => toRow(r, q.columns));
-  return { q, rows: buckets ? fill(buckets, q, rows) : rows };
+  const raw = await readReport<RawRow>(ch, q.sql, q.params);
+  const rows = await fill(
+    ch,
+    spec,
+    range,
+    q,
+    raw.map((r) => toRow(r, q.columns)),
+  );
+  return { q, rows };
 }
 
 /** Validates, compiles and runs a spec (and its comparison period). */
 export async function runQuery(ch: Reader, spec: QuerySpec): Promise<QueryResult> {
   const range = resolveRange(spec, spec.granularity);
-  const other = spec.compare ? comparisonRange(range, spec.compare) : null;
-  const [{ q, rows }, previous] = await Promise.all([
-    runOver(ch, spec, range),
-    other ? runOver(ch, spec, other) : null,
-  ]);
+  const { q, rows } = await runOver(ch, spec, range);
   const result: QueryResult = {
     from: range.from,
     to: range.to,
@@ -70,8 +65,13 @@ export async function runQuery(ch: Reader, spec: QuerySpec): Promise<QueryResult
     columns: q.columns.map(({ name, kind }) => ({ name, kind })),
     rows,
   };
-  if (other && previous) {
-    result.comparison = { from: other.from, to: other.to, rows: previous.rows };
+  if (spec.compare) {
+    const other = comparisonRange(range, spec.compare);
+    result.comparison = {
+      from: other.from,
+      to: other.to,
+      rows: (await runOver(ch, spec, other)).rows,
+    };
   }
   return result;
 }

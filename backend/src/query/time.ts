@@ -1,4 +1,3 @@
-import { sqlInstant } from "@sightline/config";
 import { errors } from "../errors.ts";
 import type { Compare, Granularity } from "../schemas/query.ts";
 import type { Params } from "./params.ts";
@@ -138,28 +137,10 @@ export function comparisonRange(range: Range, compare: Compare): Range {
   return rangeOf(back(start.ms), back(last.ms) + step, range.tz, start.hour);
 }
 
-/** An instant (epoch ms) as SQL: a DateTime64(3, 'UTC') our code computed. */
-export function instantSql(ms: number, _params?: Params): string {
-  return sqlInstant(ms);
-}
-
-const LOCAL = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{3}))?$/;
-
-/**
- * A local time of a range (`YYYY-MM-DD hh:mm:ss[.sss]`, our own text) in zone `tz` (SQL) as a
- * DateTime64 built from numbers, so no text of the request stands in the SQL.
- */
-export function localTimeSql(text: string, tz: string): string {
-  const m = LOCAL.exec(text);
-  if (!m) throw new Error(`not a range bound: ${text}`);
-  const [, y, mo, d, h, mi, s, ms] = m.map((x) => Number(x ?? 0));
-  return `makeDateTime64(${y}, ${mo}, ${d}, ${h}, ${mi}, ${s}, ${ms}, 3, ${tz})`;
-}
-
-/** The range's start and end (exclusive) as SQL. */
-export function rangeBounds(range: Range, params: Params): { start: string; end: string } {
-  const tz = params.timeZoneSql(range.tz);
-  return { start: localTimeSql(range.start, tz), end: localTimeSql(range.end, tz) };
+/** An instant (epoch ms) as SQL: a bound `YYYY-MM-DD hh:mm:ss.sss` read in UTC. */
+export function instantSql(ms: number, params: Params): string {
+  const text = new Date(ms).toISOString().slice(0, 23).replace("T", " ");
+  return `toDateTime64(${params.bind(text, "String")}, 3, 'UTC')`;
 }
 
 /**
@@ -178,25 +159,25 @@ export function instantRange(startMs: number, endMs: number): Range {
   };
 }
 
-/** `column` inside the range: from local midnight of `from` to the local midnight after `to`. */
-export function rangeCondition(range: Range, params: Params, column = "ts"): string {
-  const { start, end } = rangeBounds(range, params);
-  return `${column} >= ${start} AND ${column} < ${end}`;
+/** `ts` inside the range: from local midnight of `from` to the local midnight after `to`. */
+export function rangeCondition(range: Range, params: Params): string {
+  const tz = params.bind(range.tz, "String");
+  return `ts >= toDateTime64(${params.bind(range.start, "String")}, 3, ${tz}) AND ts < toDateTime64(${params.bind(range.end, "String")}, 3, ${tz})`;
 }
 
-/** The bucket label of `ts` (or `column`) in the zone; minutes and hours carry their UTC offset. */
-export function bucketExpression(granularity: Granularity, tz: string, column = "ts"): string {
+/** The bucket label of `ts` in the range's zone; minutes and hours carry their UTC offset. */
+export function bucketExpression(granularity: Granularity, tzParam: string): string {
   switch (granularity) {
     case "minute":
-      return `formatDateTime(toStartOfMinute(${column}, ${tz}), '%Y-%m-%dT%H:%i:%S%z', ${tz})`;
+      return `formatDateTime(toStartOfMinute(ts, ${tzParam}), '%Y-%m-%dT%H:%i:%S%z', ${tzParam})`;
     case "hour":
-      return `formatDateTime(toStartOfHour(${column}, ${tz}), '%Y-%m-%dT%H:%i:%S%z', ${tz})`;
+      return `formatDateTime(toStartOfHour(ts, ${tzParam}), '%Y-%m-%dT%H:%i:%S%z', ${tzParam})`;
     case "day":
-      return `toString(toDate(${column}, ${tz}))`;
+      return `toString(toDate(ts, ${tzParam}))`;
     case "week":
-      return `toString(toStartOfWeek(${column}, 1, ${tz}))`;
+      return `toString(toStartOfWeek(ts, 1, ${tzParam}))`;
     case "month":
-      return `toString(toStartOfMonth(${column}, ${tz}))`;
+      return `toString(toStartOfMonth(ts, ${tzParam}))`;
   }
 }
 
@@ -211,18 +192,17 @@ export function isoLabel(label: string): string {
  * with half-hour offsets.
  */
 export function bucketListQuery(range: Range, granularity: Granularity, params: Params): string {
-  // 15 minutes: zones with offsets of 30 and 45 minutes (India, Nepal) have buckets starting there.
-  const stepMinutes = granularity === "minute" ? 1 : 15;
+  const stepMinutes = granularity === "minute" ? 1 : 30;
   const count = Math.ceil(((range.days + 1) * 1440) / stepMinutes);
-  const tz = params.timeZoneSql(range.tz);
-  const { start, end } = rangeBounds(range, params);
+  const tz = params.bind(range.tz, "String");
   return `SELECT DISTINCT ${bucketExpression(granularity, tz)} AS t
-FROM (SELECT ${start} + toIntervalMinute(number * ${stepMinutes}) AS ts FROM numbers(${count}))
-WHERE ts < ${end}
+FROM (SELECT toDateTime64(${params.bind(range.start, "String")}, 3, ${tz}) + toIntervalMinute(number * ${stepMinutes}) AS ts
+  FROM numbers(${params.bind(count, "UInt32")}))
+WHERE ts < toDateTime64(${params.bind(range.end, "String")}, 3, ${tz})
 ORDER BY t`;
 }
 
-export function offsetMinutes(ms: number, tz: string): number {
+function offsetMinutes(ms: number, tz: string): number {
   const name =
     new Intl.DateTimeFormat("en-US", { timeZone: tz, timeZoneName: "longOffset" })
       .formatToParts(ms)
@@ -241,20 +221,4 @@ export function wholeHourZone(range: Range): boolean {
   const probes = [range.from, range.to].map((b) => Date.parse(`${b.slice(0, 10)}T12:00:00Z`));
   for (let y = first; y <= last; y++) probes.push(Date.UTC(y, 0, 15), Date.UTC(y, 6, 15));
   return probes.every((ms) => offsetMinutes(ms, range.tz) % 60 === 0);
-}
-
-/**
- * Epoch ms of the local midnights strictly inside the range, found with the runtime's zone data.
- * They can be an hour off where a zone shifts its clocks at midnight; callers widen by an hour.
- */
-export function localMidnights(range: Range): number[] {
-  const out: number[] = [];
-  const first = Date.parse(`${range.start.slice(0, 10)}T00:00:00Z`);
-  const last = Date.parse(`${range.end.slice(0, 10)}T00:00:00Z`);
-  for (let day = first + DAY_MS; day <= last; day += DAY_MS) {
-    let utc = day - offsetMinutes(day, range.tz) * 60_000;
-    utc = day - offsetMinutes(utc, range.tz) * 60_000;
-    out.push(utc);
-  }
-  return out;
 }

@@ -1,9 +1,9 @@
-import { sqlInteger } from "@sightline/config";
 import { errors } from "../errors.ts";
-import { filteredEvents } from "../query/compile.ts";
+import { baseCondition, fromClause } from "../query/compile.ts";
 import { compileFilters } from "../query/filters.ts";
 import { Params } from "../query/params.ts";
 import { type Reader, readReport } from "../query/read.ts";
+import { chooseSource } from "../query/source.ts";
 import { resolveRange } from "../query/time.ts";
 import type { ErrorsBody, ErrorsResult, TriageState } from "../schemas/reports.ts";
 
@@ -39,7 +39,11 @@ export async function errorGroups(
     // Entry and exit pages describe visits, not errors.
     throw errors.badRequest("body/filters: entry_page and exit_page do not apply to errors");
   }
-  const { from, where } = filteredEvents(body, range, params, filters, new Set(["props"]));
+  const source = chooseSource({
+    columns: new Set(["props", ...filters.columns]),
+    sessions: false,
+    exactTime: false,
+  });
   const states = new Map(
     triage.triagedErrors(body.sites).map((t) => [`${t.site}|${t.fingerprint}`, t.state]),
   );
@@ -56,14 +60,14 @@ export async function errorGroups(
   const sql = `SELECT site_id AS site, props['fp'] AS fingerprint,
     argMax(props['message'], ts) AS message, argMax(props['type'], ts) AS type,
     argMax(props['source'], ts) AS source,
-    uniqExact(event_id) AS occurrences, uniqExact(visitor) AS visitors,
+    uniqExact(event_id) AS occurrences, uniqExact(visitor_id) AS visitors,
     formatDateTime(min(ts), '%Y-%m-%dT%H:%i:%S.%fZ', 'UTC') AS first_seen,
     formatDateTime(max(ts), '%Y-%m-%dT%H:%i:%S.%fZ', 'UTC') AS last_seen
-FROM ${from}
-WHERE ${where} AND name = 'error' AND ${stateCondition}
+FROM ${fromClause(source, body.includeBots, false)}
+WHERE ${baseCondition(body, range, params)} AND name = 'error' AND ${filters.sql} AND ${stateCondition}
 GROUP BY site, fingerprint
 ORDER BY occurrences DESC, last_seen DESC, site, fingerprint
-LIMIT ${sqlInteger(body.limit ?? 100)}`;
+LIMIT ${params.bind(body.limit ?? 100, "UInt32")}`;
   const rows = await readReport<ErrorRow>(ch, sql, params.values);
   return {
     from: range.from,

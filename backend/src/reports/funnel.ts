@@ -1,4 +1,3 @@
-import { sqlInteger } from "@sightline/config";
 import { errors } from "../errors.ts";
 import { filteredEvents } from "../query/compile.ts";
 import { compileFilters } from "../query/filters.ts";
@@ -29,13 +28,14 @@ export function prepareFunnel(body: FunnelBody) {
 export async function funnel(ch: Reader, body: FunnelBody): Promise<FunnelResult> {
   const { range, params, steps, filters } = prepareFunnel(body);
   const window = body.window ?? 86_400;
-  const { from, where } = filteredEvents(body, range, params, filters, new Set(["pathname"]));
-  // Only events that match a step can move a visitor along, so only those are read.
+  const { from, where } = filteredEvents(body, range, params, filters, new Set(["pathname"]), {
+    exactTime: true,
+  });
   const sql = `SELECT level, count() AS visitors FROM (
-  SELECT windowFunnel(${sqlInteger(window)})(toDateTime(ts), ${steps.join(", ")}) AS level
+  SELECT windowFunnel(${params.bind(window, "UInt64")})(toDateTime(ts), ${steps.join(", ")}) AS level
   FROM ${from}
-  WHERE ${where} AND (${steps.join(" OR ")})
-  GROUP BY site_id, visitor
+  WHERE ${where}
+  GROUP BY site_id, visitor_id
 )
 WHERE level > 0
 GROUP BY level`;

@@ -6,15 +6,10 @@ import type { OverviewBody, OverviewResult } from "../schemas/reports.ts";
 import { REALTIME_MINUTES, realtimeVisitors } from "./realtime.ts";
 import { reportScope } from "./scope.ts";
 
-// Counts come from the hourly rollup and session metrics from the sessions, joined in one query.
-const HEADLINE = [
-  "visitors",
-  "pageviews",
-  "sessions",
-  "bounce_rate",
-  "views_per_session",
-  "session_duration",
-] as const;
+// Two queries, not one: counts can come from the hourly rollup, and session metrics alone need one
+// row per session rather than per event (src/query/compile.ts).
+const COUNTS = ["visitors", "pageviews"] as const;
+const SESSIONS = ["sessions", "bounce_rate", "views_per_session", "session_duration"] as const;
 
 type Totals = OverviewResult["totals"];
 type Row = Record<string, string | number | null>;
@@ -43,23 +38,25 @@ export async function overview(
   const granularity: Granularity = body.granularity ?? (body.from === body.to ? "hour" : "day");
   resolveRange(body, granularity);
   const scope = reportScope(body);
-  const [counts, series, realtime] = await Promise.all([
-    runQuery(ch, { ...scope, metrics: [...HEADLINE], compare: body.compare }),
+  const [counts, sessions, series, realtime] = await Promise.all([
+    runQuery(ch, { ...scope, metrics: [...COUNTS], compare: body.compare }),
+    runQuery(ch, { ...scope, metrics: [...SESSIONS], compare: body.compare }),
     runQuery(ch, { ...scope, granularity, metrics: ["visitors", "pageviews"], limit: 10_000 }),
     realtimeVisitors(ch, scope, now),
   ]);
+  const both = (a: Row | undefined, b: Row | undefined) => totals({ ...a, ...b });
   return {
     from: counts.from,
     to: counts.to,
     tz: counts.tz,
     granularity,
-    totals: totals(counts.rows[0]),
+    totals: both(counts.rows[0], sessions.rows[0]),
     ...(counts.comparison
       ? {
           comparison: {
             from: counts.comparison.from,
             to: counts.comparison.to,
-            totals: totals(counts.comparison.rows[0]),
+            totals: both(counts.comparison.rows[0], sessions.comparison?.rows[0]),
           },
         }
       : {}),

@@ -1,4 +1,3 @@
-import { sqlInteger } from "@sightline/config";
 import { filteredEvents } from "../query/compile.ts";
 import { compileFilters } from "../query/filters.ts";
 import { Params } from "../query/params.ts";
@@ -20,16 +19,18 @@ export async function properties(ch: Reader, body: PropertiesBody): Promise<Prop
   const range = resolveRange(body);
   const params = new Params(range.tz);
   const filters = compileFilters(body.filters, params);
-  const { from, where } = filteredEvents(body, range, params, filters, new Set(["props"]));
+  const { from, where } = filteredEvents(body, range, params, filters, new Set(["props"]), {
+    exactTime: false,
+  });
   const event = body.event === undefined ? "" : ` AND name = ${params.bind(body.event, "String")}`;
   const rows = await readReport<KeyRow>(
     ch,
-    `SELECT arrayJoin(mapKeys(props)) AS key, uniqExact(event_id) AS events, uniqExact(visitor) AS visitors
+    `SELECT arrayJoin(mapKeys(props)) AS key, uniqExact(event_id) AS events, uniqExact(visitor_id) AS visitors
 FROM ${from}
 WHERE ${where}${event}
 GROUP BY key
 ORDER BY events DESC, key ASC
-LIMIT ${sqlInteger(body.limit ?? 100)}`,
+LIMIT ${params.bind(body.limit ?? 100, "UInt32")}`,
     params.values,
   );
   return {

@@ -1,7 +1,7 @@
 import { DIMENSIONS } from "../query/allowlist.ts";
 import { filteredEvents, type Scope } from "../query/compile.ts";
 import { compileFilters } from "../query/filters.ts";
-import { compileMetric, rawAggregate } from "../query/metrics.ts";
+import { compileMetric, renderAtom } from "../query/metrics.ts";
 import { Params } from "../query/params.ts";
 import { type Reader, readReport } from "../query/read.ts";
 import { instantRange, instantSql } from "../query/time.ts";
@@ -19,7 +19,7 @@ const COLUMNS = new Set([
   "ts",
   "event_id",
   "name",
-  "visitor",
+  "visitor_id",
   "pathname",
   "referrer_domain",
   "channel",
@@ -45,13 +45,17 @@ function lastHalfHour(scope: Scope, params: Params, now: number) {
   // still counts.
   const range = instantRange(start, minute + MINUTE_MS);
   const filters = compileFilters(scope.filters, params);
-  const { from, where } = filteredEvents(scope, range, params, filters, COLUMNS);
+  const { from, where } = filteredEvents(scope, range, params, filters, COLUMNS, {
+    exactTime: true,
+  });
   const recent = `ts >= ${instantSql(now - REALTIME_MINUTES * MINUTE_MS, params)}`;
   return { from, where, recent, start };
 }
 
-const metric = (name: "visitors" | "pageviews", params: Params) =>
-  rawAggregate(compileMetric(name, name, params));
+const metric = (name: "visitors" | "pageviews", params: Params) => {
+  const m = compileMetric(name, name, params);
+  return m.combine(m.atoms.map(renderAtom));
+};
 
 /** Distinct visitors with any event in the last 5 minutes; the overview's number too. */
 export async function realtimeVisitors(ch: Reader, scope: Scope, now: number): Promise<number> {
@@ -97,7 +101,7 @@ async function top(ch: Reader, scope: Scope, now: number, key: string) {
     ch,
     `SELECT ${key} AS key, ${metric("visitors", params)} AS visitors
 FROM ${w.from} WHERE ${w.where} AND ${w.recent}
-GROUP BY key ORDER BY visitors DESC, key ASC LIMIT ${TOP}`,
+GROUP BY key ORDER BY visitors DESC, key ASC LIMIT ${params.bind(TOP, "UInt32")}`,
     params.values,
   );
   return rows.map((r) => ({ key: String(r.key), visitors: Number(r.visitors) }));

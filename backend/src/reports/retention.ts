@@ -1,9 +1,8 @@
-import { sqlInteger } from "@sightline/config";
-import { parseFilters } from "../query/filters.ts";
+import { filteredEvents } from "../query/compile.ts";
+import { compileFilters } from "../query/filters.ts";
 import { Params } from "../query/params.ts";
 import { type Reader, readReport } from "../query/read.ts";
-import { sessionFamily } from "../query/sessions.ts";
-import { rangeBounds, resolveRange } from "../query/time.ts";
+import { resolveRange } from "../query/time.ts";
 import type { RetentionBody, RetentionResult } from "../schemas/reports.ts";
 
 const DAY_MS = 86_400_000;
@@ -12,37 +11,31 @@ const DAY_MS = 86_400_000;
 export function prepareRetention(body: RetentionBody) {
   const range = resolveRange(body);
   const params = new Params(range.tz);
-  const filters = parseFilters(body.filters, params);
+  const filters = compileFilters(body.filters, params);
   return { range, params, filters };
 }
 
 /**
- * Cohorts by the local day or week (Monday) of a visitor's first session in the range, and how
- * many of each cohort came back (started a session) in each later period. Read from the sessions,
- * one row per session rather than per event.
+ * Cohorts by the local day or week (Monday) a visitor was first seen in the range, and how many
+ * of each cohort came back in each later period. Visitors seen before the range count from
+ * their first visit inside it.
  */
 export async function retention(ch: Reader, body: RetentionBody): Promise<RetentionResult> {
   const { range, params, filters } = prepareRetention(body);
   const period = body.period ?? "week";
-  const tz = params.timeZoneSql(range.tz);
-  const bucket = period === "day" ? `toDate(ts, ${tz})` : `toStartOfWeek(ts, 1, ${tz})`;
-  const visits = sessionFamily({
-    scope: body,
-    bounds: rangeBounds(range, params),
-    params,
-    dims: [],
-    filters,
-    metrics: [
-      { alias: "site_id", sql: "site_id" },
-      { alias: "visitor", sql: "visitor" },
-      { alias: "p", sql: bucket },
-    ],
-    perSession: true,
+  const { from, where } = filteredEvents(body, range, params, filters, new Set(), {
+    exactTime: false,
   });
-  const sql = `SELECT toString(first) AS cohort, intDiv(dateDiff('day', first, p), ${sqlInteger(period === "day" ? 1 : 7)}) AS period, count() AS visitors
+  const tz = params.bind(range.tz, "String");
+  const bucket = period === "day" ? `toDate(ts, ${tz})` : `toStartOfWeek(ts, 1, ${tz})`;
+  const sql = `SELECT toString(first) AS cohort, intDiv(dateDiff('day', first, p), ${params.bind(period === "day" ? 1 : 7, "UInt32")}) AS period, count() AS visitors
 FROM (
-  SELECT p, min(p) OVER (PARTITION BY site_id, visitor) AS first
-  FROM (SELECT DISTINCT site_id, visitor, p FROM (${visits}))
+  SELECT p, min(p) OVER (PARTITION BY site_id, visitor_id) AS first
+  FROM (
+    SELECT DISTINCT site_id, visitor_id, ${bucket} AS p
+    FROM ${from}
+    WHERE ${where}
+  )
 )
 GROUP BY first, period
 ORDER BY first, period`;

@@ -1,7 +1,7 @@
-import { DATABASE, dirtyHours, sqlInstant, WATERMARK_SQL } from "@sightline/config";
 import { Params } from "../query/params.ts";
 import { type Reader, readReport } from "../query/read.ts";
-import { botCondition, eventsTable } from "../query/scope.ts";
+import { botCondition, EVENTS_HOURLY, RAW_EVENTS } from "../query/source.ts";
+import { instantSql } from "../query/time.ts";
 import type { SiteStatus } from "../schemas/sites.ts";
 
 const HOUR_MS = 3_600_000;
@@ -15,22 +15,16 @@ const iso = (text: string | null | undefined): string | null =>
  * Whether a site has data yet, for the dashboard's empty state and its "all time" range: the
  * first and last human event, and events of the last 24 hours with bots counted apart (so a site
  * that so far got only automated traffic can say so). Polled every few seconds while a new site
- * waits, so it stays cheap: the hourly rollup (and the slot log for hours not materialized yet)
- * finds the first and last hour with human events, and raw rows are read only in those two
- * hours (for the exact times) and in the last 24 hours.
+ * waits, so it stays cheap: the hourly rollup finds the first and last hour with human events,
+ * and raw rows are read only in those two hours (for the exact times) and in the last 24 hours.
  */
 export async function siteStatus(ch: Reader, site: string, now: number): Promise<SiteStatus> {
   const hourly = new Params();
-  const sites = hourly.sites([site]);
   const [hours] = await readReport<{ first: string | null; last: string | null }>(
     ch,
-    // The rollup holds human traffic only; hours the materializer has not reached yet are in
-    // the slot log (dirtyHours, human traffic too).
-    `SELECT minOrNull(hour) AS first, maxOrNull(hour) AS last FROM (
-  SELECT hour FROM ${DATABASE}.rollup_hourly WHERE site_id IN ${sites}
-  UNION ALL
-  SELECT hour FROM (${dirtyHours(WATERMARK_SQL, undefined, `site_id IN ${sites}`)})
-)`,
+    // The rollup holds human traffic only; its `ts` is the hour.
+    `SELECT minOrNull(ts) AS first, maxOrNull(ts) AS last
+FROM ${EVENTS_HOURLY.table(false)} WHERE site_id = ${hourly.bind(site, "String")}`,
     hourly.values,
   );
   const ms = (text: string | null | undefined) => (text ? Date.parse(iso(text) ?? "") : null);
@@ -38,12 +32,12 @@ export async function siteStatus(ch: Reader, site: string, now: number): Promise
   const lastHour = ms(hours?.last);
 
   const params = new Params();
-  const since = sqlInstant(now - DAY_MS);
+  const since = instantSql(now - DAY_MS, params);
   const within = (start: number) =>
-    `(ts >= ${sqlInstant(start)} AND ts < ${sqlInstant(start + HOUR_MS)})`;
+    `(ts >= ${instantSql(start, params)} AND ts < ${instantSql(start + HOUR_MS, params)})`;
   const human = botCondition(false);
   // The first hour's rows give the exact first time; the last hour's and the last day's the last
-  // (the day also catches rows the rollup has not seen yet: the materializer runs behind).
+  // (the day also catches rows the rollup has not seen, should its view have fallen behind).
   const firstIf = firstHour === null ? human : `${human} AND ${within(firstHour)}`;
   const windows = [
     ...(firstHour === null ? [] : [within(firstHour)]),
@@ -60,8 +54,8 @@ export async function siteStatus(ch: Reader, site: string, now: number): Promise
     `SELECT minOrNullIf(ts, ${firstIf}) AS first, maxOrNullIf(ts, ${human}) AS last,
   uniqExactIf(event_id, ${human} AND ts >= ${since}) AS events,
   uniqExactIf(event_id, NOT (${human}) AND ts >= ${since}) AS bots
-FROM ${eventsTable(true)}
-WHERE site_id IN ${params.sites([site])} AND (${windows.join(" OR ")})`,
+FROM ${RAW_EVENTS.table(true)}
+WHERE site_id = ${params.bind(site, "String")} AND (${windows.join(" OR ")})`,
     params.values,
   );
   const hourText = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());

@@ -1,4 +1,3 @@
-import { sqlString } from "@sightline/config";
 import { filteredEvents } from "../query/compile.ts";
 import { compileFilters } from "../query/filters.ts";
 import { Params } from "../query/params.ts";
@@ -27,15 +26,17 @@ export async function webVitals(ch: Reader, body: VitalsBody): Promise<VitalsRes
   const params = new Params(range.tz);
   const filters = compileFilters(body.filters, params);
   const { from, where } = filteredEvents(body, range, params, filters, new Set(["props"]), {
+    exactTime: false,
     dedupe: true,
   });
-  const rating = (r: string) => `uniqExactIf(event_id, props['rating'] = ${sqlString(r)})`;
+  const rating = (r: string) =>
+    `uniqExactIf(event_id, props['rating'] = ${params.bind(r, "String")})`;
   const sql = `SELECT props['metric'] AS metric, uniqExact(event_id) AS samples,
     quantiles(0.5, 0.75, 0.95)(toFloat64OrNull(props['value'])) AS q,
     ${rating("good")} AS good, ${rating("needs-improvement")} AS needs_improvement, ${rating("poor")} AS poor
 FROM ${from}
 WHERE ${where} AND name = 'web_vital'
-  AND props['metric'] IN [${VITALS.map(sqlString).join(", ")}]
+  AND props['metric'] IN ${params.bind(VITALS, "Array(String)")}
 GROUP BY metric`;
   const rows = await readReport<VitalRow>(ch, sql, params.values);
   const found = new Map(rows.map((r) => [r.metric, r]));

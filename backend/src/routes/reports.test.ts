@@ -11,7 +11,6 @@ import {
   msOf,
   quantile,
   type Scope,
-  sessionsIn,
   sessionsOf,
   withDuplicates,
 } from "../query/fixture.ts";
@@ -115,8 +114,7 @@ describe("standard reports", () => {
     const out = await report("overview", { ...day, compare: "previous_period" });
     const model = (s: Scope) => {
       const r = inScope(rows, s);
-      // Sessions that start in the range, measured whole.
-      const sessions = sessionsIn(rows, s);
+      const sessions = sessionsOf(r);
       return {
         visitors: distinct(r.map(visitorKey)),
         pageviews: r.filter((e) => e.name === "pageview").length,
@@ -174,7 +172,7 @@ describe("standard reports", () => {
       else expect(row.engaged_time).toBeCloseTo(want, 6);
     }
 
-    const sessions = sessionsIn(rows, scope);
+    const sessions = sessionsOf(r);
     const entry = await report("pages", { ...scope, by: "entry_page" });
     expect(table(entry.rows, "entry_page", "sessions")).toEqual(
       Object.fromEntries([...groupBy(sessions, (s) => s.entry)].map(([k, v]) => [k, v.length])),
@@ -368,7 +366,7 @@ describe("standard reports", () => {
   });
 
   it("journeys: top paths after and before a page", async () => {
-    const sessions = sessionsIn(rows, scope);
+    const sessions = sessionsOf(scoped());
     const pathsOf = (direction: "after" | "before", page: string, steps: number) => {
       const counts = new Map<string, number>();
       for (const s of sessions) {

@@ -171,12 +171,6 @@ export const QuerySpec = Type.Object(
     sort: Type.Optional(Type.Array(Sort, { maxItems: 5 })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: SPEC_LIMITS.limit })),
     compare: Type.Optional(Compare),
-    exact: Type.Optional(
-      Type.Boolean({
-        description:
-          "count distinct visitors exactly (slower). By default visitor counts are estimates within 1% at 95% confidence; counts of events, pageviews and sessions are always exact",
-      }),
-    ),
   },
   { additionalProperties: false },
 );

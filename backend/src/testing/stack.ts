@@ -60,35 +60,3 @@ export function adminEnv(): Record<string, string> {
 export function pageview(id: string, url = "https://example.com/", visitor = "visitor-1") {
   return { i: id, n: "pageview", t: Date.now(), u: url, v: visitor, x: "session-1" };
 }
-
-/**
- * Moves the materializer's watermark back to the start, so every report reads everything from raw
- * events again (the sessions and rollups it wrote are then ignored until it runs).
- */
-export async function unmaterialize(stack: Stack): Promise<void> {
-  await stack.ch.client.insert({
-    table: "sightline.materialized",
-    values: [{ name: "sessions", up_to: "1970-01-01 00:00:00.000" }],
-    format: "JSONEachRow",
-  });
-}
-
-/** Runs the materializer until it has every event: reports read sessions and rollups. */
-export async function materialize(stack: Stack): Promise<void> {
-  if (!stack.materializer) throw new Error("the stack runs no materializer");
-  await stack.materializer.drain();
-}
-
-/**
- * Runs `check` once with everything read from raw events, then once with everything read from
- * the sessions and rollups the materializer writes: both must agree with the same model.
- */
-export async function everySource(
-  stack: Stack,
-  check: (source: "raw" | "materialized") => Promise<void>,
-): Promise<void> {
-  await unmaterialize(stack);
-  await check("raw");
-  await materialize(stack);
-  await check("materialized");
-}

@@ -97,7 +97,7 @@ export class FileInserter {
   #columns(): Promise<string> {
     this.#structure ??= this.#o.client
       .query({
-        query: `SELECT name, type FROM system.columns WHERE database = {db:String} AND table = 'events' AND default_kind != 'MATERIALIZED' ORDER BY position`,
+        query: `SELECT name, type FROM system.columns WHERE database = {db:String} AND table = 'events' ORDER BY position`,
         query_params: { db: DATABASE },
         format: "JSONEachRow",
       })

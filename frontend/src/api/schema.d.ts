@@ -2429,8 +2429,6 @@ export interface paths {
                                      */
                                     compare?: "previous_period" | "year_earlier";
                                     dimensions?: string[];
-                                    /** @description count distinct visitors exactly (slower). By default visitor counts are estimates within 1% at 95% confidence; counts of events, pageviews and sessions are always exact */
-                                    exact?: boolean;
                                     filters?: ({
                                         /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                         dimension: string;
@@ -2952,8 +2950,6 @@ export interface paths {
                                          */
                                         compare?: "previous_period" | "year_earlier";
                                         dimensions?: string[];
-                                        /** @description count distinct visitors exactly (slower). By default visitor counts are estimates within 1% at 95% confidence; counts of events, pageviews and sessions are always exact */
-                                        exact?: boolean;
                                         filters?: ({
                                             /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                             dimension: string;
@@ -3577,8 +3573,6 @@ export interface paths {
                                          */
                                         compare?: "previous_period" | "year_earlier";
                                         dimensions?: string[];
-                                        /** @description count distinct visitors exactly (slower). By default visitor counts are estimates within 1% at 95% confidence; counts of events, pageviews and sessions are always exact */
-                                        exact?: boolean;
                                         filters?: ({
                                             /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                             dimension: string;
@@ -4106,8 +4100,6 @@ export interface paths {
                                          */
                                         compare?: "previous_period" | "year_earlier";
                                         dimensions?: string[];
-                                        /** @description count distinct visitors exactly (slower). By default visitor counts are estimates within 1% at 95% confidence; counts of events, pageviews and sessions are always exact */
-                                        exact?: boolean;
                                         filters?: ({
                                             /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                             dimension: string;
@@ -4742,8 +4734,6 @@ export interface paths {
                                          */
                                         compare?: "previous_period" | "year_earlier";
                                         dimensions?: string[];
-                                        /** @description count distinct visitors exactly (slower). By default visitor counts are estimates within 1% at 95% confidence; counts of events, pageviews and sessions are always exact */
-                                        exact?: boolean;
                                         filters?: ({
                                             /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                             dimension: string;
@@ -5356,8 +5346,6 @@ export interface paths {
                                      */
                                     compare?: "previous_period" | "year_earlier";
                                     dimensions?: string[];
-                                    /** @description count distinct visitors exactly (slower). By default visitor counts are estimates within 1% at 95% confidence; counts of events, pageviews and sessions are always exact */
-                                    exact?: boolean;
                                     filters?: ({
                                         /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                         dimension: string;
@@ -5879,8 +5867,6 @@ export interface paths {
                                          */
                                         compare?: "previous_period" | "year_earlier";
                                         dimensions?: string[];
-                                        /** @description count distinct visitors exactly (slower). By default visitor counts are estimates within 1% at 95% confidence; counts of events, pageviews and sessions are always exact */
-                                        exact?: boolean;
                                         filters?: ({
                                             /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                             dimension: string;
@@ -6691,8 +6677,6 @@ export interface paths {
                                          */
                                         compare?: "previous_period" | "year_earlier";
                                         dimensions?: string[];
-                                        /** @description count distinct visitors exactly (slower). By default visitor counts are estimates within 1% at 95% confidence; counts of events, pageviews and sessions are always exact */
-                                        exact?: boolean;
                                         filters?: ({
                                             /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                             dimension: string;
@@ -7316,8 +7300,6 @@ export interface paths {
                                              */
                                             compare?: "previous_period" | "year_earlier";
                                             dimensions?: string[];
-                                            /** @description count distinct visitors exactly (slower). By default visitor counts are estimates within 1% at 95% confidence; counts of events, pageviews and sessions are always exact */
-                                            exact?: boolean;
                                             filters?: ({
                                                 /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                                 dimension: string;
@@ -8089,8 +8071,6 @@ export interface paths {
                                          */
                                         compare?: "previous_period" | "year_earlier";
                                         dimensions?: string[];
-                                        /** @description count distinct visitors exactly (slower). By default visitor counts are estimates within 1% at 95% confidence; counts of events, pageviews and sessions are always exact */
-                                        exact?: boolean;
                                         filters?: ({
                                             /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                             dimension: string;
@@ -8733,8 +8713,6 @@ export interface paths {
                                          */
                                         compare?: "previous_period" | "year_earlier";
                                         dimensions?: string[];
-                                        /** @description count distinct visitors exactly (slower). By default visitor counts are estimates within 1% at 95% confidence; counts of events, pageviews and sessions are always exact */
-                                        exact?: boolean;
                                         filters?: ({
                                             /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                             dimension: string;
@@ -9312,8 +9290,6 @@ export interface paths {
                                  */
                                 compare?: "previous_period" | "year_earlier";
                                 dimensions?: string[];
-                                /** @description count distinct visitors exactly (slower). By default visitor counts are estimates within 1% at 95% confidence; counts of events, pageviews and sessions are always exact */
-                                exact?: boolean;
                                 filters?: ({
                                     /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                     dimension: string;
@@ -9834,8 +9810,6 @@ export interface paths {
                                          */
                                         compare?: "previous_period" | "year_earlier";
                                         dimensions?: string[];
-                                        /** @description count distinct visitors exactly (slower). By default visitor counts are estimates within 1% at 95% confidence; counts of events, pageviews and sessions are always exact */
-                                        exact?: boolean;
                                         filters?: ({
                                             /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                             dimension: string;
@@ -10413,8 +10387,6 @@ export interface paths {
                                  */
                                 compare?: "previous_period" | "year_earlier";
                                 dimensions?: string[];
-                                /** @description count distinct visitors exactly (slower). By default visitor counts are estimates within 1% at 95% confidence; counts of events, pageviews and sessions are always exact */
-                                exact?: boolean;
                                 filters?: ({
                                     /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                     dimension: string;
@@ -10935,8 +10907,6 @@ export interface paths {
                                          */
                                         compare?: "previous_period" | "year_earlier";
                                         dimensions?: string[];
-                                        /** @description count distinct visitors exactly (slower). By default visitor counts are estimates within 1% at 95% confidence; counts of events, pageviews and sessions are always exact */
-                                        exact?: boolean;
                                         filters?: ({
                                             /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                             dimension: string;
@@ -11593,8 +11563,6 @@ export interface paths {
                                          */
                                         compare?: "previous_period" | "year_earlier";
                                         dimensions?: string[];
-                                        /** @description count distinct visitors exactly (slower). By default visitor counts are estimates within 1% at 95% confidence; counts of events, pageviews and sessions are always exact */
-                                        exact?: boolean;
                                         filters?: ({
                                             /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                             dimension: string;
@@ -12264,8 +12232,6 @@ export interface paths {
                                          */
                                         compare?: "previous_period" | "year_earlier";
                                         dimensions?: string[];
-                                        /** @description count distinct visitors exactly (slower). By default visitor counts are estimates within 1% at 95% confidence; counts of events, pageviews and sessions are always exact */
-                                        exact?: boolean;
                                         filters?: ({
                                             /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                             dimension: string;
@@ -13535,8 +13501,6 @@ export interface paths {
                          */
                         compare?: "previous_period" | "year_earlier";
                         dimensions?: string[];
-                        /** @description count distinct visitors exactly (slower). By default visitor counts are estimates within 1% at 95% confidence; counts of events, pageviews and sessions are always exact */
-                        exact?: boolean;
                         filters?: ({
                             /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                             dimension: string;
@@ -13803,8 +13767,6 @@ export interface paths {
                          */
                         compare?: "previous_period" | "year_earlier";
                         dimensions?: string[];
-                        /** @description count distinct visitors exactly (slower). By default visitor counts are estimates within 1% at 95% confidence; counts of events, pageviews and sessions are always exact */
-                        exact?: boolean;
                         filters?: ({
                             /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                             dimension: string;

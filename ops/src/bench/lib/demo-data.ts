@@ -1,7 +1,8 @@
 import { createWriteStream, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
+// The backend package exports no demo module yet, so it is imported by path.
 import { DEFAULT_SITE_IDS, demoSite, generateEvents, newRunId } from "@sightline/backend/demo";
-import { type ClickHouse, DATABASE, Materializer, migrate } from "@sightline/config";
+import { type ClickHouse, DATABASE, migrate } from "@sightline/config";
 
 // Demo data for the benches that need a loaded ClickHouse (queries, dashboard): generated NDJSON
 // files read by the engine itself, bots routed to bot_events, as the built-in shipper loads them,
@@ -63,7 +64,7 @@ async function writeFiles(dir: string, o: DemoDataOptions): Promise<string[]> {
 /** Loads the files as the built-in shipper does: the engine reads them (as plain strings). */
 async function load(ch: ClickHouse, files: string[], events: number): Promise<void> {
   const rs = await ch.client.query({
-    query: `SELECT name, type FROM system.columns WHERE database = {db:String} AND table = 'events' AND default_kind != 'MATERIALIZED' ORDER BY position`,
+    query: `SELECT name, type FROM system.columns WHERE database = {db:String} AND table = 'events' ORDER BY position`,
     query_params: { db: DATABASE },
     format: "JSONEachRow",
   });
@@ -89,25 +90,7 @@ async function load(ch: ClickHouse, files: string[], events: number): Promise<vo
   }
 }
 
-/**
- * Writes sessions and rollups for everything loaded, as the running stack's materializer does
- * (a reused folder usually has nothing left to do).
- */
-async function materialize(ch: ClickHouse, events: number): Promise<void> {
-  const start = performance.now();
-  const passes = await new Materializer({ client: ch.session() }).drain();
-  const s = (performance.now() - start) / 1000;
-  const sessions = passes.reduce((n, p) => n + p.sessions, 0);
-  const hours = passes.reduce((n, p) => n + p.hours, 0);
-  console.log(
-    `materialize: ${fmt(sessions)} sessions, ${fmt(hours)} site hours in ${passes.length} passes, ${s.toFixed(1)} s${events ? `, ${fmt(events / s)} events/s` : ""}`,
-  );
-}
-
-/**
- * Migrates, then loads the demo events unless the folder is reused and already holds some, and
- * materializes sessions and rollups.
- */
+/** Migrates, then loads the demo events unless the folder is reused and already holds some. */
 export async function ensureDemoData(ch: ClickHouse, o: DemoDataOptions): Promise<void> {
   await migrate(ch.client);
   const [stored] = await ch.read<{ n: number | string }>(
@@ -115,7 +98,6 @@ export async function ensureDemoData(ch: ClickHouse, o: DemoDataOptions): Promis
   );
   if (o.reuse && Number(stored?.n ?? 0) > 0) {
     console.log(`load: skipped, ${o.dataDir} already holds ${fmt(Number(stored?.n))} events`);
-    await materialize(ch, 0);
     return;
   }
   const genStart = performance.now();
@@ -125,5 +107,4 @@ export async function ensureDemoData(ch: ClickHouse, o: DemoDataOptions): Promis
   );
   await load(ch, files, o.events);
   rmSync(join(o.dataDir, "load"), { recursive: true, force: true });
-  await materialize(ch, o.events);
 }
