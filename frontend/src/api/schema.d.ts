@@ -17877,8 +17877,6 @@ export interface paths {
                                              */
                                             compare?: "previous_period" | "year_earlier";
                                             dimensions?: string[];
-                                            /** @description count distinct visitors exactly (slower). By default visitor counts are estimates within 1% at 95% confidence; counts of events, pageviews and sessions are always exact */
-                                            exact?: boolean;
                                             filters?: ({
                                                 /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                                                 dimension: string;
@@ -18454,8 +18452,6 @@ export interface paths {
                          */
                         compare?: "previous_period" | "year_earlier";
                         dimensions?: string[];
-                        /** @description count distinct visitors exactly (slower). By default visitor counts are estimates within 1% at 95% confidence; counts of events, pageviews and sessions are always exact */
-                        exact?: boolean;
                         filters?: ({
                             /** @description page, entry_page, exit_page, hostname, referrer, referrer_domain, channel, utm_source, utm_medium, utm_campaign, utm_term, utm_content, country, region, city, browser, browser_version, os, os_version, device, language, event, currency, day_of_week (1 Monday to 7 Sunday) and hour_of_day (00 to 23) in the query's zone, or prop:<key> for an event property */
                             dimension: string;
